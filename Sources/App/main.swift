@@ -1,0 +1,2 @@
+import YagutsRuntime
+print("yaguts: not yet")

@@ -1,0 +1,4 @@
+#ifndef YAGUTS_CLIBUV_SHIM_H
+#define YAGUTS_CLIBUV_SHIM_H
+#include <uv.h>
+#endif

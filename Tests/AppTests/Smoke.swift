@@ -1,0 +1,2 @@
+import Testing
+@Test func AppTestsBuilds() { #expect(Bool(true)) }

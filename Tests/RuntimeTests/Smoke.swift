@@ -1,0 +1,2 @@
+import Testing
+@Test func RuntimeTestsBuilds() { #expect(Bool(true)) }
