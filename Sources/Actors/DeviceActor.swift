@@ -1,0 +1,74 @@
+public import YagutsRuntime
+
+/// One device's job queue as the device sees it: its waiting long-polls and
+/// the hand-out of its next job.
+///
+/// A device runs one job at a time. `next` returns first the job it took and
+/// has not completed (a rebooted device gets it back), else its oldest pending
+/// job, which becomes `running` in a durable write before it is handed out. A
+/// job created while the device waits wakes the wait at once.
+public actor DeviceActor {
+    public let deviceID: Int64
+    private let database: Database
+    private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiterID: UInt64 = 0
+
+    init(deviceID: Int64, database: Database) {
+        self.deviceID = deviceID
+        self.database = database
+    }
+
+    /// The device's current job, waiting up to `wait` for one to appear.
+    public func next(wait: Duration) async throws -> Job? {
+        let deadline = ContinuousClock.now + wait
+        while true {
+            if let job = try await takeNext() { return job }
+            let remaining = deadline - .now
+            guard remaining > .zero, !Task.isCancelled else { return nil }
+            await waitForWork(upTo: remaining)
+        }
+    }
+
+    /// Wakes every waiting long-poll of this device (a job was created for it).
+    public func jobAvailable() {
+        let woken = waiters
+        waiters.removeAll()
+        for (_, waiter) in woken { waiter.resume() }
+    }
+
+    private func takeNext() async throws -> Job? {
+        let deviceID = deviceID
+        // Most polls find nothing new: look first with a reader, write only to take a pending job.
+        let current = try await database.read { db -> (running: Job?, hasPending: Bool) in
+            if let id = try db.queryOne("SELECT id FROM jobs WHERE device_id = ? AND status = 'running' ORDER BY id LIMIT 1",
+                                        deviceID, map: { try $0.get(0) as Int64 }) {
+                return (try JobQueries.job(db, id: id)?.job, false)
+            }
+            let pending = try db.queryOne("SELECT 1 FROM jobs WHERE device_id = ? AND status = 'pending' LIMIT 1",
+                                          deviceID, map: { try $0.get(0) as Int64 }) != nil
+            return (nil, pending)
+        }
+        if let running = current.running { return running }
+        guard current.hasPending else { return nil }
+        return try await database.write { try JobQueries.takeNext($0, deviceID: deviceID) }
+    }
+
+    private func waitForWork(upTo timeout: Duration) async {
+        nextWaiterID += 1
+        let id = nextWaiterID
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.wake(id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiters[id] = $0 }
+        } onCancel: {
+            Task { await self.wake(id) }
+        }
+        timer.cancel()
+    }
+
+    private func wake(_ id: UInt64) {
+        waiters.removeValue(forKey: id)?.resume()
+    }
+}

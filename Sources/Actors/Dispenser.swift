@@ -1,0 +1,82 @@
+public import YagutsRuntime
+
+/// The domain's root: the database, the live registries of actors, presence.
+/// Handlers call the services (``AccountService``, ``DeviceService``,
+/// ``JobService``, ``DeviceProtocol``, ``LiveMonitoring``) built on it.
+///
+/// Threading: `Sendable`; every member is safe from any thread. The actors
+/// it creates run on the global concurrent executor; their database work runs
+/// on the writer and reader threads.
+public final class Dispenser: Sendable {
+    public let database: Database
+    public let presence: Presence
+    let jobActors: LeasedRegistry<Int64, JobActor>
+    let deviceActors: LeasedRegistry<Int64, DeviceActor>
+    let stockActors: LeasedRegistry<Int64, StockActor>
+    let deviceTopics: LeasedRegistry<Int64, BroadcastActor>
+    let deviceTokens: DeviceTokenCache
+    /// Wraps a JSON message into a WebSocket text frame (encoded once per event).
+    let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
+
+    public init(database: Database, offlineAfter: Duration = .seconds(90),
+                encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
+        self.database = database
+        let presence = Presence(offlineAfter: offlineAfter)
+        self.presence = presence
+        self.encodeFrame = encodeFrame
+        self.deviceTokens = DeviceTokenCache()
+        let topics = LeasedRegistry<Int64, BroadcastActor> { _ in BroadcastActor() }
+        self.deviceTopics = topics
+        let stocks = LeasedRegistry<Int64, StockActor> { id in
+            StockActor(deviceID: id, database: database, presence: presence, deviceTopics: topics, encodeFrame: encodeFrame)
+        }
+        self.stockActors = stocks
+        self.jobActors = LeasedRegistry { id in
+            JobActor(jobID: id, database: database, stocks: stocks, encodeFrame: encodeFrame)
+        }
+        self.deviceActors = LeasedRegistry { id in DeviceActor(deviceID: id, database: database) }
+    }
+
+    /// Retires idle actors and marks silent devices offline. The server calls
+    /// this periodically (every few seconds).
+    public func maintain() async {
+        jobActors.retireIdle(olderThan: .seconds(60))
+        deviceActors.retireIdle(olderThan: .seconds(60))
+        stockActors.retireIdle(olderThan: .seconds(60))
+        deviceTopics.retireIdle(olderThan: .seconds(60))
+        for deviceID in presence.sweep() {
+            await publishDevice(deviceID)
+        }
+        let dirty = presence.takeDirty()
+        if !dirty.isEmpty {
+            _ = try? await database.write { db in
+                for (id, at) in dirty { try DeviceQueries.setLastSeen(db, deviceID: id, at: at) }
+            }
+        }
+    }
+
+    /// Marks a device seen; tells its watchers if it just came online.
+    func deviceSeen(_ deviceID: Int64) async {
+        if presence.touch(deviceID) { await publishDevice(deviceID) }
+    }
+
+    /// Sends the device's current state to its watchers, if it has any.
+    func publishDevice(_ deviceID: Int64) async {
+        guard deviceTopics.existing(deviceID) != nil else { return }
+        await stockActors.withValue(deviceID) { await $0.publishDevice() }
+    }
+
+    func loadDevice(_ deviceID: Int64) async throws -> Device? {
+        let loaded = try await database.read { db -> (DeviceQueries.DeviceRecord, [Frasco])? in
+            guard let record = try DeviceQueries.device(db, id: deviceID) else { return nil }
+            return (record, try DeviceQueries.frascos(db, deviceID: deviceID))
+        }
+        guard let (record, frascos) = loaded else { return nil }
+        return presence.view(record, frascos: frascos)
+    }
+
+    /// Every frasco whose stock differs from its ledger (empty when healthy).
+    public func ledgerMismatches() async throws -> [String] {
+        try await database.read { try DeviceQueries.ledgerMismatches($0) }
+    }
+}

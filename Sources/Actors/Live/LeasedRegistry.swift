@@ -1,0 +1,75 @@
+import Synchronization
+
+/// Creates an actor (or any object) per key on demand and retires it when
+/// nobody has used it for a while, so 100,000 devices do not keep 100,000
+/// actors alive.
+///
+/// Invariant: an object is retired only when it holds no lease. Every use is a
+/// lease (``withValue(_:_:)``), and so is a long-lived attachment such as a
+/// WebSocket watcher (``acquire(_:)``/``release(_:)``). Acquiring and retiring
+/// happen under one lock, so no caller can be handed an object that is being
+/// retired — two live actors for one job cannot exist in this process.
+public final class LeasedRegistry<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Entry {
+        var value: Value
+        var leases: Int
+        var lastUsed: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
+    private let make: @Sendable (Key) -> Value
+
+    public init(make: @escaping @Sendable (Key) -> Value) {
+        self.make = make
+    }
+
+    /// Takes a lease on the object for `key`, creating it if needed.
+    public func acquire(_ key: Key) -> Value {
+        entries.withLock { entries in
+            let now = ContinuousClock.now
+            if var entry = entries[key] {
+                entry.leases += 1
+                entry.lastUsed = now
+                entries[key] = entry
+                return entry.value
+            }
+            let value = make(key)
+            entries[key] = Entry(value: value, leases: 1, lastUsed: now)
+            return value
+        }
+    }
+
+    public func release(_ key: Key) {
+        entries.withLock { entries in
+            guard var entry = entries[key] else { return }
+            entry.leases -= 1
+            entry.lastUsed = .now
+            entries[key] = entry
+        }
+    }
+
+    /// Runs `body` with the object for `key`, holding a lease meanwhile.
+    public func withValue<T: Sendable>(_ key: Key, _ body: (Value) async throws -> T) async rethrows -> T {
+        let value = acquire(key)
+        defer { release(key) }
+        return try await body(value)
+    }
+
+    /// The object for `key` if it is alive; takes no lease.
+    public func existing(_ key: Key) -> Value? {
+        entries.withLock { $0[key]?.value }
+    }
+
+    /// Retires objects with no lease that have been idle at least `idle`.
+    @discardableResult
+    public func retireIdle(olderThan idle: Duration) -> Int {
+        entries.withLock { entries in
+            let cutoff = ContinuousClock.now - idle
+            let stale = entries.filter { $0.value.leases == 0 && $0.value.lastUsed <= cutoff }.map(\.key)
+            for key in stale { entries[key] = nil }
+            return stale.count
+        }
+    }
+
+    public var count: Int { entries.withLock { $0.count } }
+}

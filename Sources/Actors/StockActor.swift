@@ -1,0 +1,115 @@
+public import YagutsRuntime
+
+/// Owns one device's stock ledger: every change to its frascos' stock — a
+/// refill, a person's count, a job's dispenses — goes through here, one at a
+/// time, and ends with the device's watchers being told the new stock.
+///
+/// Each change is one durable transaction that appends movements and updates
+/// `stock_mg` together, so a frasco's stock always equals the sum of its ledger.
+public actor StockActor: SerializingActor {
+    public let deviceID: Int64
+    private let database: Database
+    private let presence: Presence
+    private let deviceTopics: LeasedRegistry<Int64, BroadcastActor>
+    private let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
+    var mutex = AsyncMutex()
+
+    init(deviceID: Int64, database: Database, presence: Presence, deviceTopics: LeasedRegistry<Int64, BroadcastActor>,
+         encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
+        self.deviceID = deviceID
+        self.database = database
+        self.presence = presence
+        self.deviceTopics = deviceTopics
+        self.encodeFrame = encodeFrame
+    }
+
+    /// Settles a job (see ``JobQueries/settle``); nil when it was already settled.
+    func settle(jobID: Int64, status: JobStatus, outcomes: [CompletionRules.ItemOutcome],
+                reportJSON: String, fwVersion: String?) async throws -> (CompletionResult, Job)? {
+        let deviceID = deviceID
+        return try await database.write { db -> (CompletionResult, Job)? in
+            guard let result = try JobQueries.settle(db, jobID: jobID, deviceID: deviceID, status: status,
+                                                     outcomes: outcomes, reportJSON: reportJSON, fwVersion: fwVersion),
+                  let job = try JobQueries.job(db, id: jobID)?.job else { return nil }
+            return (result, job)
+        }
+    }
+
+    public func refill(index: Int, amountMg: Int64) async throws -> Frasco {
+        let deviceID = deviceID
+        let frasco = try await database.write { db -> Frasco in
+            guard let frasco = try DeviceQueries.frasco(db, deviceID: deviceID, index: index) else {
+                throw DomainError.notFound("No such frasco.")
+            }
+            let limit = frasco.capacityMg ?? JobRules.maxStockMg
+            guard frasco.stockMg + amountMg <= limit else {
+                throw DomainError.invalid(message: "The refill would exceed the frasco's capacity.",
+                                          fields: ["amount_mg": "at most \(max(0, limit - frasco.stockMg)) fits"])
+            }
+            try DeviceQueries.applyMovement(db, deviceID: deviceID, index: index, delta: amountMg, reason: .refill)
+            return try DeviceQueries.frasco(db, deviceID: deviceID, index: index)!
+        }
+        await publishDevice()
+        return frasco
+    }
+
+    /// Records a person's stock count; the difference becomes an `adjust` movement.
+    public func adjust(index: Int, stockMg: Int64, note: String?) async throws -> Frasco {
+        let deviceID = deviceID
+        let frasco = try await database.write { db -> Frasco in
+            guard let frasco = try DeviceQueries.frasco(db, deviceID: deviceID, index: index) else {
+                throw DomainError.notFound("No such frasco.")
+            }
+            let delta = stockMg - frasco.stockMg
+            if delta != 0 {
+                try DeviceQueries.applyMovement(db, deviceID: deviceID, index: index, delta: delta, reason: .adjust, note: note)
+            }
+            return try DeviceQueries.frasco(db, deviceID: deviceID, index: index)!
+        }
+        await publishDevice()
+        return frasco
+    }
+
+    public func update(index: Int, ingredient: String, capacityMg: Int64?) async throws -> Frasco {
+        let deviceID = deviceID
+        let frasco = try await database.write { db -> Frasco in
+            guard try DeviceQueries.frasco(db, deviceID: deviceID, index: index) != nil else {
+                throw DomainError.notFound("No such frasco.")
+            }
+            try DeviceQueries.updateFrasco(db, deviceID: deviceID, index: index, ingredient: ingredient, capacityMg: capacityMg)
+            return try DeviceQueries.frasco(db, deviceID: deviceID, index: index)!
+        }
+        await publishDevice()
+        return frasco
+    }
+
+    /// Tells the device's watchers its current state (stock or presence
+    /// changed). Reads and publishes are serialized, so watchers receive
+    /// states in the order they were read: the last message is the newest.
+    func publishDevice() async {
+        guard let topic = deviceTopics.existing(deviceID) else { return }
+        await exclusively {
+            guard let device = try? await loadDevice() else { return }
+            await topic.publish(encodeFrame(LiveEvents.device(device)))
+        }
+    }
+
+    /// Adds a watcher of this device (owned by `userID`): it gets the current
+    /// state first, then every change.
+    func watch(userID: Int64, watcherID: UInt64, sink: LoopBound<any WatcherSink>, topic: BroadcastActor) async throws {
+        try await exclusively {
+            guard let device = try await loadDevice(ownedBy: userID) else { throw DomainError.notFound("No such device.") }
+            await topic.add(id: watcherID, sink: sink, first: encodeFrame(LiveEvents.device(device)))
+        }
+    }
+
+    private func loadDevice(ownedBy userID: Int64? = nil) async throws -> Device? {
+        let deviceID = deviceID
+        guard let loaded = try await database.read({ db -> (DeviceQueries.DeviceRecord, [Frasco])? in
+            guard let record = try DeviceQueries.device(db, id: deviceID) else { return nil }
+            return (record, try DeviceQueries.frascos(db, deviceID: deviceID))
+        }) else { return nil }
+        if let userID, loaded.0.userID != userID { return nil }
+        return presence.view(loaded.0, frascos: loaded.1)
+    }
+}

@@ -1,0 +1,139 @@
+import YagutsRuntime
+
+/// Jobs, their items, and the one transaction that settles a completion report.
+enum JobQueries {
+    struct JobRecord: Sendable {
+        var job: Job
+        var userID: Int64
+        /// The canonical JSON of the report that settled the job, if any.
+        var reportJSON: String?
+        /// The recorded device-facing result, if settled by a report.
+        var resultJSON: String?
+        var requestJSON: String?
+    }
+
+    private static let jobColumns =
+        "id, device_id, status, created_at, started_at, completed_at, user_id, report_json, result_json, request_json"
+
+    private static func record(_ db: SQLiteConnection, _ row: SQLiteRow) throws -> JobRecord {
+        let id: Int64 = try row.get(0)
+        let job = Job(id: id, deviceId: try row.get(1), status: JobStatus(rawValue: try row.get(2)) ?? .failed,
+                      items: [], createdAt: try row.get(3), startedAt: try row.get(4), completedAt: try row.get(5))
+        return JobRecord(job: job, userID: try row.get(6), reportJSON: try row.get(7),
+                         resultJSON: try row.get(8), requestJSON: try row.get(9))
+    }
+
+    private static func withItems(_ db: SQLiteConnection, _ record: JobRecord) throws -> JobRecord {
+        var record = record
+        record.job.items = try items(db, jobID: record.job.id)
+        return record
+    }
+
+    static func items(_ db: SQLiteConnection, jobID: Int64) throws -> [JobItem] {
+        try db.query("""
+            SELECT position, frasco_index, amount_mg, status, dispensed_mg, error
+            FROM job_items WHERE job_id = ? ORDER BY position
+            """, jobID) { row in
+            JobItem(position: try row.get(0), frascoIndex: try row.get(1), amountMg: try row.get(2),
+                    status: ItemStatus(rawValue: try row.get(3)) ?? .pending, dispensedMg: try row.get(4),
+                    error: try row.get(5))
+        }
+    }
+
+    static func job(_ db: SQLiteConnection, id: Int64) throws -> JobRecord? {
+        guard let record = try db.queryOne("SELECT \(jobColumns) FROM jobs WHERE id = ?", id, map: { try record(db, $0) })
+        else { return nil }
+        return try withItems(db, record)
+    }
+
+    static func job(_ db: SQLiteConnection, userID: Int64, idempotencyKey: String) throws -> JobRecord? {
+        guard let record = try db.queryOne("SELECT \(jobColumns) FROM jobs WHERE user_id = ? AND idempotency_key = ?",
+                                           userID, idempotencyKey, map: { try record(db, $0) })
+        else { return nil }
+        return try withItems(db, record)
+    }
+
+    static func insertJob(_ db: SQLiteConnection, userID: Int64, deviceID: Int64, items: [JobRules.NewItem],
+                          idempotencyKey: String?, requestJSON: String?) throws -> Int64 {
+        try db.run("""
+            INSERT INTO jobs (user_id, device_id, status, idempotency_key, request_json, created_at)
+            VALUES (?, ?, 'pending', ?, ?, ?)
+            """, userID, deviceID, idempotencyKey, requestJSON, Timestamp.now())
+        let id = db.lastInsertRowID
+        for (position, item) in items.enumerated() {
+            try db.run("INSERT INTO job_items (job_id, position, frasco_index, amount_mg) VALUES (?, ?, ?, ?)",
+                       id, position, item.frascoIndex, item.amountMg)
+        }
+        return id
+    }
+
+    static func jobs(_ db: SQLiteConnection, userID: Int64, deviceID: Int64?, status: JobStatus?,
+                     limit: Int, before: Int64?) throws -> [Job] {
+        let records = try db.query("""
+            SELECT \(jobColumns) FROM jobs
+            WHERE user_id = ? AND (?2 IS NULL OR device_id = ?2) AND (?3 IS NULL OR status = ?3) AND id < ?4
+            ORDER BY id DESC LIMIT ?5
+            """, userID, deviceID, status?.rawValue, before ?? Int64.max, limit, map: { try record(db, $0) })
+        return try records.map { try withItems(db, $0).job }
+    }
+
+    /// The job a device should run now: the one it took and has not completed
+    /// (a rebooted device gets it back), else its oldest pending job, which
+    /// becomes `running`. One job at a time per device.
+    static func takeNext(_ db: SQLiteConnection, deviceID: Int64) throws -> Job? {
+        if let running = try db.queryOne(
+            "SELECT id FROM jobs WHERE device_id = ? AND status = 'running' ORDER BY id LIMIT 1", deviceID,
+            map: { try $0.get(0) as Int64 }) {
+            return try job(db, id: running)?.job
+        }
+        guard let pending = try db.queryOne(
+            "SELECT id FROM jobs WHERE device_id = ? AND status = 'pending' ORDER BY id LIMIT 1", deviceID,
+            map: { try $0.get(0) as Int64 }) else { return nil }
+        try markRunning(db, jobID: pending)
+        return try job(db, id: pending)?.job
+    }
+
+    static func markRunning(_ db: SQLiteConnection, jobID: Int64) throws {
+        try db.run("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'pending'",
+                   Timestamp.now(), jobID)
+    }
+
+    /// Cancels a pending job; false when it was no longer pending.
+    static func cancel(_ db: SQLiteConnection, jobID: Int64) throws -> Bool {
+        try db.run("UPDATE jobs SET status = 'cancelled', completed_at = ? WHERE id = ? AND status = 'pending'",
+                   Timestamp.now(), jobID) == 1
+    }
+
+    /// Settles a job from its report in one transaction (the caller's write):
+    /// the guarded status change, every item's outcome, one clamped dispense
+    /// movement per ok item, and the recorded result. Returns nil when the
+    /// job had already left `pending`/`running` — someone else settled it.
+    static func settle(_ db: SQLiteConnection, jobID: Int64, deviceID: Int64, status: JobStatus,
+                       outcomes: [CompletionRules.ItemOutcome], reportJSON: String,
+                       fwVersion: String?) throws -> CompletionResult? {
+        let now = Timestamp.now()
+        let changed = try db.run("""
+            UPDATE jobs SET status = ?, completed_at = ?, started_at = COALESCE(started_at, ?), report_json = ?
+            WHERE id = ? AND device_id = ? AND status IN ('pending', 'running')
+            """, status.rawValue, now, now, reportJSON, jobID, deviceID)
+        guard changed == 1 else { return nil }
+        for outcome in outcomes {
+            try db.run("""
+                UPDATE job_items SET status = ?, dispensed_mg = ?, error = ?, device_ms = ?
+                WHERE job_id = ? AND position = ?
+                """, outcome.status.rawValue, outcome.dispensedMg, outcome.error, outcome.deviceMs, jobID, outcome.position)
+            guard outcome.status == .ok, outcome.dispensedMg > 0 else { continue }
+            let stock = try db.queryOne("SELECT stock_mg FROM frascos WHERE device_id = ? AND idx = ?",
+                                        deviceID, outcome.frascoIndex, map: { try $0.get(0) as Int64 }) ?? 0
+            let deducted = CompletionRules.clampedDeduction(stock: stock, dispensed: outcome.dispensedMg)
+            try DeviceQueries.applyMovement(db, deviceID: deviceID, index: outcome.frascoIndex, delta: -deducted,
+                                            reason: .dispense, jobID: jobID, position: outcome.position,
+                                            note: deducted < outcome.dispensedMg ? "clamped: reported \(outcome.dispensedMg) mg" : nil)
+        }
+        if let fwVersion { try DeviceQueries.setFirmware(db, deviceID: deviceID, version: fwVersion) }
+        let result = CompletionResult(jobId: jobID, status: status, replayed: false,
+                                      stock: try DeviceQueries.stockLevels(db, deviceID: deviceID))
+        try db.run("UPDATE jobs SET result_json = ? WHERE id = ?", try WireJSON.encodeString(result), jobID)
+        return result
+    }
+}

@@ -1,0 +1,87 @@
+/// The database schema, as migrations (applied in order, tracked by
+/// `PRAGMA user_version`). The database is the truth; actors cache it.
+///
+/// Stock is a ledger: `movements` holds every change and `frascos.stock_mg`
+/// is kept equal to the sum of a frasco's movements in the same transaction
+/// that adds one. Idempotency is enforced here as well as in the JobActor:
+/// at most one `dispense` movement per job item (a partial unique index), and
+/// a job leaves `pending`/`running` only through a guarded UPDATE.
+public enum Schema {
+    public static let migrations: [(version: Int, name: String, sql: String)] = [
+        (1, "initial", """
+        CREATE TABLE users (
+            id            INTEGER PRIMARY KEY,
+            email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            created_at    TEXT NOT NULL
+        );
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX sessions_by_user ON sessions(user_id);
+        CREATE TABLE devices (
+            id           INTEGER PRIMARY KEY,
+            user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name         TEXT NOT NULL,
+            frasco_count INTEGER NOT NULL CHECK (frasco_count BETWEEN 1 AND 16),
+            token_hash   TEXT NOT NULL UNIQUE,
+            fw_version   TEXT,
+            last_seen_at TEXT,
+            created_at   TEXT NOT NULL
+        );
+        CREATE INDEX devices_by_user ON devices(user_id, id);
+        CREATE TABLE frascos (
+            device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+            idx         INTEGER NOT NULL,
+            ingredient  TEXT NOT NULL DEFAULT '',
+            capacity_mg INTEGER CHECK (capacity_mg IS NULL OR capacity_mg >= 0),
+            stock_mg    INTEGER NOT NULL DEFAULT 0 CHECK (stock_mg >= 0),
+            PRIMARY KEY (device_id, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE jobs (
+            id              INTEGER PRIMARY KEY,
+            user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+            status          TEXT NOT NULL CHECK (status IN ('pending','running','done','done_partial','failed','cancelled')),
+            idempotency_key TEXT,
+            request_json    TEXT,
+            report_json     TEXT,
+            result_json     TEXT,
+            created_at      TEXT NOT NULL,
+            started_at      TEXT,
+            completed_at    TEXT
+        );
+        CREATE UNIQUE INDEX jobs_idempotency ON jobs(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX jobs_by_device_status ON jobs(device_id, status, id);
+        CREATE INDEX jobs_by_user ON jobs(user_id, id);
+        CREATE TABLE job_items (
+            job_id       INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            position     INTEGER NOT NULL,
+            frasco_index INTEGER NOT NULL,
+            amount_mg    INTEGER NOT NULL CHECK (amount_mg > 0),
+            status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','ok','failed')),
+            dispensed_mg INTEGER NOT NULL DEFAULT 0 CHECK (dispensed_mg >= 0),
+            error        TEXT,
+            device_ms    INTEGER,
+            PRIMARY KEY (job_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE movements (
+            id           INTEGER PRIMARY KEY,
+            device_id    INTEGER NOT NULL,
+            frasco_index INTEGER NOT NULL,
+            delta_mg     INTEGER NOT NULL,
+            reason       TEXT NOT NULL CHECK (reason IN ('refill','dispense','adjust')),
+            job_id       INTEGER REFERENCES jobs(id) ON DELETE CASCADE,
+            job_position INTEGER,
+            note         TEXT,
+            at           TEXT NOT NULL,
+            FOREIGN KEY (device_id, frasco_index) REFERENCES frascos(device_id, idx) ON DELETE CASCADE,
+            CHECK ((reason = 'dispense') = (job_id IS NOT NULL AND job_position IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX movements_one_dispense_per_item ON movements(job_id, job_position) WHERE reason = 'dispense';
+        CREATE INDEX movements_by_device ON movements(device_id, id);
+        """),
+    ]
+}

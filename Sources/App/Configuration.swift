@@ -1,0 +1,126 @@
+import Foundation
+
+/// What the `yaguts` command was asked to do, from flags and environment
+/// (flags win). Production is the default: the simulator and test endpoints
+/// stay off unless switched on.
+struct Configuration: Sendable {
+    enum Command: Sendable, Equatable {
+        case serve
+        case backup(path: String)
+        case restore(path: String)
+        case help
+    }
+
+    var command: Command = .serve
+    var host = "127.0.0.1"
+    var port = 8080
+    var dataDirectory = "./data"
+    var simulator = false
+    var testEndpoints = false
+    var logLevel = "info"
+    var loopThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    var pingIntervalSeconds = 15
+    var watcherIdleTimeoutSeconds = 45
+    var deviceOfflineAfterSeconds = 90
+    var shutdownGraceSeconds = 10
+    var maxConnections = 250_000
+
+    var databasePath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.sqlite") }
+
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let help = """
+    yaguts — server for fleets of ESP32 ingredient dispensers
+
+    USAGE
+      yaguts [serve] [options]          run the server (the default command)
+      yaguts backup FILE [--data DIR]   copy the live database to FILE (safe while serving)
+      yaguts restore FILE [--data DIR]  replace the database with FILE (server stopped)
+      yaguts --help                     this text
+
+    OPTIONS (environment variable in brackets; flags win)
+      --host H               listen address, IPv4 or IPv6 [YAGUTS_HOST] (127.0.0.1)
+      --port P               listen port; 0 picks a free one [YAGUTS_PORT] (8080)
+      --data DIR             data directory holding yaguts.sqlite [YAGUTS_DATA] (./data)
+      --simulator            enable POST /devices/test/simulate-execution [YAGUTS_SIMULATOR=1] (off)
+      --test-endpoints       enable /ws/echo for protocol conformance checks [YAGUTS_TEST_ENDPOINTS=1] (off)
+      --log-level L          trace, debug, info, warning or error [YAGUTS_LOG_LEVEL] (info)
+      --threads N            event-loop threads [YAGUTS_THREADS] (one per core)
+      --ping-interval S      WebSocket ping period in seconds [YAGUTS_PING_INTERVAL] (15)
+      --idle-timeout S       close a WebSocket silent this long [YAGUTS_IDLE_TIMEOUT] (45)
+      --offline-after S      mark a silent device offline after S seconds [YAGUTS_OFFLINE_AFTER] (90)
+      --shutdown-grace S     seconds to finish in-flight work on SIGINT/SIGTERM [YAGUTS_SHUTDOWN_GRACE] (10)
+      --max-connections N    open connections across all threads [YAGUTS_MAX_CONNECTIONS] (250000)
+
+    The first line on stdout is `listening on http://HOST:PORT`. Logs are JSON lines on stderr.
+    """
+
+    static func parse(arguments: [String], environment: [String: String]) throws -> Configuration {
+        var config = Configuration()
+        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func flag(_ name: String) -> Bool { ["1", "true", "yes", "on"].contains(env(name)?.lowercased() ?? "") }
+        func integer(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+            guard let value = Int(text), range.contains(value) else {
+                throw UsageError(description: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            }
+            return value
+        }
+
+        config.host = env("YAGUTS_HOST") ?? config.host
+        if let port = env("YAGUTS_PORT") { config.port = try integer(port, "YAGUTS_PORT", 0...65535) }
+        config.dataDirectory = env("YAGUTS_DATA") ?? config.dataDirectory
+        config.simulator = flag("YAGUTS_SIMULATOR")
+        config.testEndpoints = flag("YAGUTS_TEST_ENDPOINTS")
+        config.logLevel = env("YAGUTS_LOG_LEVEL") ?? config.logLevel
+        if let v = env("YAGUTS_THREADS") { config.loopThreads = try integer(v, "YAGUTS_THREADS", 1...256) }
+        if let v = env("YAGUTS_PING_INTERVAL") { config.pingIntervalSeconds = try integer(v, "YAGUTS_PING_INTERVAL", 1...3600) }
+        if let v = env("YAGUTS_IDLE_TIMEOUT") { config.watcherIdleTimeoutSeconds = try integer(v, "YAGUTS_IDLE_TIMEOUT", 1...86400) }
+        if let v = env("YAGUTS_OFFLINE_AFTER") { config.deviceOfflineAfterSeconds = try integer(v, "YAGUTS_OFFLINE_AFTER", 1...86400) }
+        if let v = env("YAGUTS_SHUTDOWN_GRACE") { config.shutdownGraceSeconds = try integer(v, "YAGUTS_SHUTDOWN_GRACE", 0...3600) }
+        if let v = env("YAGUTS_MAX_CONNECTIONS") { config.maxConnections = try integer(v, "YAGUTS_MAX_CONNECTIONS", 1...10_000_000) }
+
+        var rest = arguments[...]
+        if let first = rest.first, !first.hasPrefix("-") {
+            rest = rest.dropFirst()
+            switch first {
+            case "serve": config.command = .serve
+            case "backup", "restore":
+                guard let path = rest.first, !path.hasPrefix("-") else {
+                    throw UsageError(description: "\(first) needs a FILE argument")
+                }
+                rest = rest.dropFirst()
+                config.command = first == "backup" ? .backup(path: path) : .restore(path: path)
+            case "help": config.command = .help
+            default: throw UsageError(description: "unknown command '\(first)' (try --help)")
+            }
+        }
+        while let option = rest.popFirst() {
+            func value() throws -> String {
+                guard let v = rest.popFirst() else { throw UsageError(description: "\(option) needs a value") }
+                return v
+            }
+            switch option {
+            case "--help", "-h": config.command = .help
+            case "--host": config.host = try value()
+            case "--port": config.port = try integer(try value(), "--port", 0...65535)
+            case "--data": config.dataDirectory = try value()
+            case "--simulator": config.simulator = true
+            case "--test-endpoints": config.testEndpoints = true
+            case "--log-level": config.logLevel = try value()
+            case "--threads": config.loopThreads = try integer(try value(), "--threads", 1...256)
+            case "--ping-interval": config.pingIntervalSeconds = try integer(try value(), "--ping-interval", 1...3600)
+            case "--idle-timeout": config.watcherIdleTimeoutSeconds = try integer(try value(), "--idle-timeout", 1...86400)
+            case "--offline-after": config.deviceOfflineAfterSeconds = try integer(try value(), "--offline-after", 1...86400)
+            case "--shutdown-grace": config.shutdownGraceSeconds = try integer(try value(), "--shutdown-grace", 0...3600)
+            case "--max-connections": config.maxConnections = try integer(try value(), "--max-connections", 1...10_000_000)
+            default: throw UsageError(description: "unknown option '\(option)' (try --help)")
+            }
+        }
+        guard ["trace", "debug", "info", "warning", "error"].contains(config.logLevel) else {
+            throw UsageError(description: "--log-level must be trace, debug, info, warning or error")
+        }
+        return config
+    }
+}
