@@ -1,0 +1,70 @@
+public import YagutsRuntime
+
+/// What devices do: fetch their next job, report progress, report completion,
+/// send heartbeats. Real devices reach it through HTTP handlers; the simulator
+/// calls it directly, so a simulated job takes the same path after HTTP.
+/// Every call marks the device seen (online).
+public struct DeviceProtocol: Sendable {
+    let dispenser: Dispenser
+
+    public init(_ dispenser: Dispenser) { self.dispenser = dispenser }
+
+    /// The job the device should run, waiting up to `wait` for one.
+    public func next(_ device: DeviceIdentity, wait: Duration) async throws -> Job? {
+        await dispenser.deviceSeen(device.deviceID)
+        let job = try await dispenser.deviceActors.withValue(device.deviceID) { try await $0.next(wait: wait) }
+        await dispenser.deviceSeen(device.deviceID)
+        return job
+    }
+
+    public func progress(_ device: DeviceIdentity, jobID: Int64, report: ProgressReport) async throws {
+        await dispenser.deviceSeen(device.deviceID)
+        try await dispenser.jobActors.withValue(jobID) { try await $0.progress(deviceID: device.deviceID, report: report) }
+    }
+
+    /// Settles the job (durably) or replays the recorded result.
+    public func complete(_ device: DeviceIdentity, jobID: Int64, report: CompletionReport) async throws -> CompletionResult {
+        await dispenser.deviceSeen(device.deviceID)
+        return try await dispenser.jobActors.withValue(jobID) {
+            try await $0.complete(deviceID: device.deviceID, report: report)
+        }
+    }
+
+    public struct Heartbeat: Codable, Sendable {
+        public var fwVersion: String
+        public var uptimeS: Int64
+        public var rssi: Int?
+        public var freeHeap: Int64?
+    }
+
+    public func heartbeat(_ device: DeviceIdentity, _ heartbeat: Heartbeat) async throws {
+        guard !heartbeat.fwVersion.isEmpty, heartbeat.fwVersion.count <= 64 else {
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": "must be 1 to 64 characters"])
+        }
+        guard heartbeat.uptimeS >= 0 else {
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["uptime_s": "must not be negative"])
+        }
+        let deviceID = device.deviceID
+        let version = heartbeat.fwVersion
+        let changed = try await dispenser.database.write { db -> Bool in
+            try DeviceQueries.setFirmware(db, deviceID: deviceID, version: version)
+            return db.changes > 0
+        }
+        await dispenser.deviceSeen(deviceID)
+        if changed { await dispenser.publishDevice(deviceID) }
+    }
+
+    /// Takes one specific pending job for the device (the simulator's entry:
+    /// it must run the job it was asked to, not the oldest one).
+    func take(_ device: DeviceIdentity, jobID: Int64) async throws -> Job {
+        await dispenser.deviceSeen(device.deviceID)
+        let deviceID = device.deviceID
+        let job = try await dispenser.database.write { db -> Job? in
+            try JobQueries.markRunning(db, jobID: jobID)
+            guard let record = try JobQueries.job(db, id: jobID), record.job.deviceId == deviceID else { return nil }
+            return record.job
+        }
+        guard let job else { throw DomainError.notFound("No such job.") }
+        return job
+    }
+}

@@ -1,0 +1,56 @@
+public import YagutsRuntime
+import Synchronization
+
+/// Attaches WebSocket watchers to jobs and devices. A watcher holds a lease on
+/// its actor for as long as it is attached, so the actor is not retired under it.
+public struct LiveMonitoring: Sendable {
+    let dispenser: Dispenser
+    private static let nextWatcherID = Atomic<UInt64>(0)
+
+    public init(_ dispenser: Dispenser) { self.dispenser = dispenser }
+
+    /// A watcher's attachment; pass it to `detach` when the socket closes.
+    public struct Attachment: Sendable {
+        let watcherID: UInt64
+        let kind: Kind
+        enum Kind: Sendable { case job(Int64), device(Int64) }
+    }
+
+    public func watchJob(userID: Int64, jobID: Int64, sink: LoopBound<any WatcherSink>) async throws -> Attachment {
+        let id = Self.nextWatcherID.add(1, ordering: .relaxed).newValue
+        let actor = dispenser.jobActors.acquire(jobID)
+        do {
+            try await actor.watch(userID: userID, watcherID: id, sink: sink)
+        } catch {
+            dispenser.jobActors.release(jobID)
+            throw error
+        }
+        return Attachment(watcherID: id, kind: .job(jobID))
+    }
+
+    public func watchDevice(userID: Int64, deviceID: Int64, sink: LoopBound<any WatcherSink>) async throws -> Attachment {
+        let id = Self.nextWatcherID.add(1, ordering: .relaxed).newValue
+        let topic = dispenser.deviceTopics.acquire(deviceID)
+        let stock = dispenser.stockActors.acquire(deviceID)
+        do {
+            try await stock.watch(userID: userID, watcherID: id, sink: sink, topic: topic)
+        } catch {
+            dispenser.deviceTopics.release(deviceID)
+            dispenser.stockActors.release(deviceID)
+            throw error
+        }
+        return Attachment(watcherID: id, kind: .device(deviceID))
+    }
+
+    public func detach(_ attachment: Attachment) async {
+        switch attachment.kind {
+        case .job(let jobID):
+            if let actor = dispenser.jobActors.existing(jobID) { await actor.unwatch(watcherID: attachment.watcherID) }
+            dispenser.jobActors.release(jobID)
+        case .device(let deviceID):
+            if let topic = dispenser.deviceTopics.existing(deviceID) { await topic.remove(id: attachment.watcherID) }
+            dispenser.deviceTopics.release(deviceID)
+            dispenser.stockActors.release(deviceID)
+        }
+    }
+}
