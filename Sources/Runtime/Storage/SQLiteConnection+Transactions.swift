@@ -11,6 +11,7 @@ extension SQLiteConnection {
     }
 
     /// Runs `body` inside BEGIN … COMMIT. Must not be nested: use ``savepoint(_:)`` inside.
+    @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .deferred, _ body: () throws -> T) throws -> T {
         try run("BEGIN \(kind.rawValue)")
         do {
@@ -26,6 +27,7 @@ extension SQLiteConnection {
     /// Runs `body` inside a savepoint: on error only the work since the
     /// savepoint is undone and the enclosing transaction goes on. Outside a
     /// transaction a savepoint behaves like a deferred transaction. Nests freely.
+    @discardableResult
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         let name = "yaguts_savepoint_\(savepointDepth)"
         try run("SAVEPOINT \(name)")
