@@ -1,4 +1,4 @@
-public import YagutsRuntime
+import YagutsRuntime
 
 /// One device's job queue as the device sees it: its waiting long-polls and
 /// the hand-out of its next job.

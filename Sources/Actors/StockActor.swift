@@ -1,4 +1,4 @@
-public import YagutsRuntime
+import YagutsRuntime
 
 /// Owns one device's stock ledger: every change to its frascos' stock — a
 /// refill, a person's count, a job's dispenses — goes through here, one at a

@@ -58,8 +58,9 @@ public actor BroadcastActor {
                 sinks.append(member.sink)
             }
             guard !sinks.isEmpty else { continue }
+            let targets = sinks
             group.loop.execute {
-                for sink in sinks { sink.value.send(frame: frame) }
+                for sink in targets { sink.value.send(frame: frame) }
             }
         }
     }

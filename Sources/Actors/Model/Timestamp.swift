@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Server times as RFC 3339 UTC strings with milliseconds, e.g.
 /// `2026-11-29T09:12:55.123Z`. Sortable as text, which the schema relies on.

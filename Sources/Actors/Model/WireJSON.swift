@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The JSON form of every domain value on the wire: snake_case keys, sorted
 /// so that equal values encode to equal bytes. "The same report" is decided

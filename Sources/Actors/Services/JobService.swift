@@ -1,4 +1,4 @@
-public import YagutsRuntime
+import YagutsRuntime
 
 /// The user's side of jobs: creating (optionally idempotent), reading,
 /// listing and cancelling.

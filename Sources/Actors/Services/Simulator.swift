@@ -1,4 +1,4 @@
-public import YagutsRuntime
+import YagutsRuntime
 
 /// A simulated dispenser, for demos and tests without hardware. It runs one
 /// pending job through ``DeviceProtocol`` — the same code a real device's HTTP
