@@ -29,6 +29,9 @@ public actor DeviceActor {
         }
     }
 
+    /// Long-polls waiting now (tests and metrics).
+    public var waiterCount: Int { waiters.count }
+
     /// Wakes every waiting long-poll of this device (a job was created for it).
     public func jobAvailable() {
         let woken = waiters

@@ -80,3 +80,13 @@ public final class Dispenser: Sendable {
         try await database.read { try DeviceQueries.ledgerMismatches($0) }
     }
 }
+
+extension Dispenser {
+    /// Opens (creating and migrating) the database at `path` with the
+    /// domain's schema and a Dispenser on it.
+    public static func open(path: String, offlineAfter: Duration = .seconds(90),
+                            encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) throws -> Dispenser {
+        let database = try Database(path: path, configuration: DatabaseConfiguration(migrator: Schema.migrator))
+        return Dispenser(database: database, offlineAfter: offlineAfter, encodeFrame: encodeFrame)
+    }
+}

@@ -75,7 +75,7 @@ public struct Job: Codable, Sendable, Equatable {
     public var completedAt: String?
 }
 
-public struct StockLevel: Codable, Sendable, Equatable {
+public struct StockLevel: Codable, Sendable, Hashable {
     public var frascoIndex: Int
     public var stockMg: Int64
 }

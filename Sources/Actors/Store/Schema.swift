@@ -1,3 +1,5 @@
+public import YagutsRuntime
+
 /// The database schema, as migrations (applied in order, tracked by
 /// `PRAGMA user_version`). The database is the truth; actors cache it.
 ///
@@ -7,8 +9,10 @@
 /// at most one `dispense` movement per job item (a partial unique index), and
 /// a job leaves `pending`/`running` only through a guarded UPDATE.
 public enum Schema {
-    public static let migrations: [(version: Int, name: String, sql: String)] = [
-        (1, "initial", """
+    public static let migrator = Migrator(migrations)
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "initial", sql: """
         CREATE TABLE users (
             id            INTEGER PRIMARY KEY,
             email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
