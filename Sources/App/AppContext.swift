@@ -1,0 +1,86 @@
+import Actors
+import YagutsRuntime
+
+/// Everything a handler needs, built once at start-up. Handlers authenticate,
+/// decode, validate the request's shape, call a service and encode the answer;
+/// no business rule lives in them.
+struct AppContext: Sendable {
+    let configuration: Configuration
+    let dispenser: Dispenser
+    let auth: Auth
+    let accounts: AccountService
+    let devices: DeviceService
+    let jobs: JobService
+    let deviceProtocol: DeviceProtocol
+    let live: LiveMonitoring
+    let simulator: Simulator
+    let metrics: AppMetrics
+    let logger: Logger
+    /// Progress and complete reports per device.
+    let deviceLimiter = TokenBucketLimiter<Int64>(ratePerSecond: 50, burst: 200)
+    /// Log-in and registration attempts per client address.
+    let loginLimiter = TokenBucketLimiter<String>(ratePerSecond: 1, burst: 20)
+
+    init(configuration: Configuration, dispenser: Dispenser, metrics: AppMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.dispenser = dispenser
+        self.accounts = AccountService(dispenser)
+        self.devices = DeviceService(dispenser)
+        self.jobs = JobService(dispenser)
+        self.deviceProtocol = DeviceProtocol(dispenser)
+        self.live = LiveMonitoring(dispenser)
+        self.simulator = Simulator(dispenser)
+        self.auth = Auth(accounts: accounts, devices: devices)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// 429 with `Retry-After` when `limiter` has no token for `key`.
+    func limit<Key>(_ limiter: TokenBucketLimiter<Key>, _ key: Key) throws {
+        if let wait = limiter.take(key) {
+            let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+            throw HTTPError(.tooManyRequests, code: "rate_limited", message: "Too many requests; retry later.",
+                            headers: ["Retry-After": "\(seconds)"])
+        }
+    }
+}
+
+/// Paging parameters shared by every list: `limit` (1…200, default 50) and
+/// `before` (an id, exclusive).
+struct Paging {
+    let limit: Int
+    let before: Int64?
+
+    init(_ request: Request) throws {
+        var fields: [String: String] = [:]
+        var limit = 50
+        if let text = request.head.queryValue("limit") {
+            if let value = Int(text), (1...200).contains(value) { limit = value } else { fields["limit"] = "must be between 1 and 200" }
+        }
+        var before: Int64?
+        if let text = request.head.queryValue("before") {
+            if let value = Int64(text), value > 0 { before = value } else { fields["before"] = "must be a positive id" }
+        }
+        if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
+        self.limit = limit
+        self.before = before
+    }
+}
+
+extension Request {
+    /// A positive id from the path; anything else names nothing (404).
+    func id(_ name: String) throws -> Int64 {
+        guard let text = parameter(name), let value = Int64(text), value > 0 else {
+            throw HTTPError(.notFound, code: "not_found", message: "Not found.")
+        }
+        return value
+    }
+
+    /// A frasco index from the path (0…15); anything else names nothing (404).
+    func frascoIndex() throws -> Int {
+        guard let text = parameter("index"), let value = Int(text), (0..<JobRules.maxFrascos).contains(value) else {
+            throw HTTPError(.notFound, code: "not_found", message: "No such frasco.")
+        }
+        return value
+    }
+}

@@ -1,0 +1,59 @@
+import Actors
+import YagutsRuntime
+
+/// Who is calling: a user (bearer token or the `yaguts_session` cookie) or a
+/// device (bearer device token). User tokens are refused on device endpoints
+/// and device tokens on user endpoints — each is looked up only where it belongs.
+struct Auth: Sendable {
+    let accounts: AccountService
+    let devices: DeviceService
+
+    static let cookieName = "yaguts_session"
+
+    /// The bearer token, or on user endpoints the session cookie.
+    static func token(_ request: Request, allowCookie: Bool) -> String? {
+        if let header = request.headers["Authorization"] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                let token = parts[1].trimmingCharacters(in: .whitespaces)
+                return token.isEmpty || token.count > 512 ? nil : token
+            }
+            return nil
+        }
+        guard allowCookie, let cookies = request.headers["Cookie"] else { return nil }
+        for pair in cookies.split(separator: ";") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces) == cookieName {
+                let token = kv[1].trimmingCharacters(in: .whitespaces)
+                return token.isEmpty || token.count > 512 ? nil : token
+            }
+        }
+        return nil
+    }
+
+    func user(_ request: Request) async throws -> (user: User, token: String) {
+        guard let token = Self.token(request, allowCookie: true) else {
+            throw HTTPError.unauthorized("Log in first: send Authorization: Bearer <token>.")
+        }
+        guard let user = try await accounts.user(forToken: token) else {
+            throw HTTPError.unauthorized("The session token is not valid.")
+        }
+        return (user, token)
+    }
+
+    func device(_ request: Request) async throws -> DeviceIdentity {
+        guard let token = Self.token(request, allowCookie: false) else {
+            throw HTTPError.unauthorized("Send Authorization: Bearer <device token>.")
+        }
+        guard let device = try await devices.authenticate(deviceToken: token) else {
+            throw HTTPError.unauthorized("The device token is not valid.")
+        }
+        return device
+    }
+
+    static func sessionCookie(_ token: String) -> String {
+        "\(cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000"
+    }
+
+    static let clearedCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+}

@@ -1,0 +1,94 @@
+import Actors
+import Foundation
+import YagutsRuntime
+
+/// Request bodies in, responses out, in the contract's JSON (snake_case).
+///
+/// Decoding is strict, so hostile or mistaken input is refused before it
+/// reaches the domain: 415 without `Content-Type: application/json`, 400 for
+/// malformed JSON, 422 naming the field for wrong types, missing fields,
+/// numbers that do not fit, and unknown fields (a misspelt optional field
+/// must not be silently ignored).
+enum WireCoding {
+    static func decode<T: Codable>(_ type: T.Type, from request: Request) throws -> T {
+        guard request.hasJSONContentType else { throw HTTPError.unsupportedMediaType }
+        let data = Data(request.body)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw HTTPError.malformedJSON
+        }
+        let value: T
+        do {
+            value = try WireJSON.decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw invalid(error)
+        }
+        let echoed = try JSONSerialization.jsonObject(with: WireJSON.encoder().encode(value), options: [])
+        var unknown: [String: String] = [:]
+        collectUnknown(sent: object, known: echoed, path: "", into: &unknown)
+        if !unknown.isEmpty { throw HTTPError.invalidFields(unknown, message: "The request has unknown fields.") }
+        return value
+    }
+
+    /// Keys the client sent with a non-null value that the decoded value does not have.
+    private static func collectUnknown(sent: Any, known: Any, path: String, into unknown: inout [String: String]) {
+        if let sent = sent as? [String: Any], let known = known as? [String: Any] {
+            for (key, value) in sent where !(value is NSNull) {
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                if let knownValue = known[key] {
+                    collectUnknown(sent: value, known: knownValue, path: child, into: &unknown)
+                } else {
+                    unknown[child] = "unknown field"
+                }
+            }
+        } else if let sent = sent as? [Any], let known = known as? [Any], sent.count == known.count {
+            for (index, (s, k)) in zip(sent, known).enumerated() {
+                collectUnknown(sent: s, known: k, path: "\(path)[\(index)]", into: &unknown)
+            }
+        }
+    }
+
+    private static func invalid(_ error: DecodingError) -> HTTPError {
+        func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            var text = ""
+            for key in codingPath + (last.map { [$0] } ?? []) {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + WireJSON.snakeCase(key.stringValue)
+                }
+            }
+            return text.isEmpty ? "body" : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .invalidFields([path(context.codingPath, key): "is required"], message: "A required field is missing.")
+        case .typeMismatch(let type, let context):
+            return .invalidFields([path(context.codingPath): "must be \(describe(type))"], message: "A field has the wrong type.")
+        case .valueNotFound(let type, let context):
+            return .invalidFields([path(context.codingPath): "must be \(describe(type)), not null"], message: "A field is null.")
+        case .dataCorrupted(let context):
+            return .invalidFields([path(context.codingPath): "is not a valid value"], message: "A field is not valid.")
+        @unknown default:
+            return .invalidFields(["body": "is not valid"])
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Double.Type: "a number"
+        default: String(describing: type).contains("Array") ? "an array" : "an object or value of the right kind"
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPStatus = .ok, headers: HTTPHeaders = [:]) throws -> Response {
+        var response = Response(status: status, headers: headers, body: try WireJSON.encode(value))
+        response.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+        return response
+    }
+}
