@@ -110,4 +110,28 @@ struct DatabaseGroupCommitTests {
         #expect(try committedItems(at: path) == [2: "y"])
         await database.close()
     }
+
+    /// Stands in for the engine aborting a transaction midway (disk full, I/O
+    /// error): the writes before the abort were lost and must fail, the writes
+    /// after it go into a fresh transaction.
+    @Test func anAbortedTransactionFailsItsEarlierWritesAndRetriesTheRest() async throws {
+        let database = try Database(path: path, configuration: DatabaseConfiguration(migrator: itemsMigrator))
+        let gate = await WriterGate(database)
+        // Queue one at a time, so the batch order is known.
+        let lost = Task { try await database.write { try $0.run("INSERT INTO items(id, value) VALUES (1, 'lost')") } }
+        await database.waitForQueuedWrites(1)
+        let aborting = Task { try await database.write { try $0.execute("ROLLBACK") } }
+        await database.waitForQueuedWrites(2)
+        let after = Task { try await database.write { try $0.run("INSERT INTO items(id, value) VALUES (3, 'after')") } }
+        await database.waitForQueuedWrites(3)
+        try await gate.open()
+
+        await #expect(throws: SQLiteError.self) { try await lost.value }
+        await #expect(throws: SQLiteError.self) { try await aborting.value }
+        #expect(try await after.value == 1)
+        #expect(try committedItems(at: path) == [3: "after"])
+        #expect(database.stats.failedWrites == 2)
+        #expect(database.stats.commits == 2, "the gate's, then the retried remainder")
+        await database.close()
+    }
 }
