@@ -96,6 +96,7 @@ public final class Database: Sendable {
     /// ``SQLiteConnection/savepoint(_:)`` for nested all-or-nothing work). If it
     /// throws, its changes are undone and the error is rethrown here. Once
     /// queued, a write is not cancelled by task cancellation.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let request = WriteRequest(

@@ -129,8 +129,9 @@ public final class SQLiteStatement {
         sqlite3_reset(handle)
     }
 
-    /// Runs the statement to completion (draining any rows, e.g. from a PRAGMA)
-    /// and returns the rows it changed; 0 for a read-only statement.
+    /// Runs the statement to completion (draining any rows, e.g. from a PRAGMA
+    /// or RETURNING) and returns the rows it changed when it is an INSERT,
+    /// UPDATE or DELETE (not counting trigger changes); 0 for a read-only statement.
     @discardableResult
     public func run(_ arguments: [(any SQLiteValueConvertible)?] = []) throws -> Int {
         try execution(arguments) {

@@ -35,7 +35,7 @@ public enum SQLiteValue: Sendable, Hashable, CustomStringConvertible {
 /// Reading is strict: `init?(sqliteValue:)` returns nil for any storage class
 /// it does not accept, and the row turns that into a `.mismatch` error naming
 /// the column. Only `Optional` accepts NULL.
-public protocol SQLiteValueConvertible {
+public protocol SQLiteValueConvertible: Sendable {
     /// The value to bind.
     var sqliteValue: SQLiteValue { get }
     /// Converts a column value, or returns nil if the type does not match.
