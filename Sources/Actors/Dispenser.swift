@@ -90,3 +90,16 @@ extension Dispenser {
         return Dispenser(database: database, offlineAfter: offlineAfter, encodeFrame: encodeFrame)
     }
 }
+
+extension Dispenser {
+    /// How many jobs are in each status (for metrics).
+    public func jobCountsByStatus() async throws -> [JobStatus: Int] {
+        try await database.read { db in
+            var counts: [JobStatus: Int] = [:]
+            try db.forEachRow("SELECT status, COUNT(*) FROM jobs GROUP BY status") { row in
+                if let status = JobStatus(rawValue: try row.get(0)) { counts[status] = try row.get(1) }
+            }
+            return counts
+        }
+    }
+}

@@ -1,2 +1,35 @@
+import Foundation
 import YagutsRuntime
-print("yaguts: not yet")
+import Actors
+
+// `yaguts [serve|backup FILE|restore FILE|--help] [options]`; see Configuration.help.
+let configuration: Configuration
+do {
+    configuration = try Configuration.parse(arguments: Array(CommandLine.arguments.dropFirst()),
+                                            environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("yaguts: \(error)\n".utf8))
+    exit(2)
+}
+
+do {
+    switch configuration.command {
+    case .help:
+        print(Configuration.help)
+    case .serve:
+        try await Server(configuration: configuration).run()
+    case .backup(let path):
+        let database = try Database(path: configuration.databasePath,
+                                    configuration: DatabaseConfiguration(migrator: Schema.migrator))
+        try await database.backup(to: path)
+        await database.close()
+        print("backed up \(configuration.databasePath) to \(path)")
+    case .restore(let path):
+        try Database.restore(from: path, to: configuration.databasePath, migrator: Schema.migrator)
+        print("restored \(configuration.databasePath) from \(path)")
+    }
+} catch {
+    FileHandle.standardError.write(Data("yaguts: \(error)\n".utf8))
+    exit(1)
+}
+exit(0)

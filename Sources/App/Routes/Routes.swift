@@ -1,0 +1,23 @@
+import Foundation
+import YagutsRuntime
+
+/// The whole route table, one file per resource, plus the web UI's files
+/// (loaded into memory at start-up: no file read ever runs on a loop thread).
+enum Routes {
+    static func make(_ app: AppContext) -> Router {
+        var router = Router()
+        AccountRoutes.add(to: &router, app)
+        DeviceRoutes.add(to: &router, app)
+        JobRoutes.add(to: &router, app)
+        DeviceProtocolRoutes.add(to: &router, app)
+        LiveRoutes.add(to: &router, app)
+        OperationsRoutes.add(to: &router, app)
+        router.staticFiles = publicFiles()
+        return router
+    }
+
+    private static func publicFiles() -> StaticFiles? {
+        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Public").path else { return nil }
+        return try? StaticFiles(directory: root)
+    }
+}

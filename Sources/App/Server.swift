@@ -1,0 +1,124 @@
+import Actors
+import Dispatch
+import Foundation
+import YagutsRuntime
+
+/// The `serve` command: start-up, the run, and graceful shutdown — done once,
+/// in one place, in this order:
+///
+/// 1. open the database (migrating it) and the domain on it;
+/// 2. start the event loops and the listener; print `listening on …`;
+/// 3. on SIGINT/SIGTERM: stop accepting, let HTTP requests in flight finish
+///    and close WebSockets with 1001 (within the grace period), stop the
+///    maintenance task, close the database cleanly (checkpointed), stop the
+///    loops, flush the log, exit 0.
+struct Server {
+    let configuration: Configuration
+
+    func run() async throws {
+        let writer = LogWriter()
+        let logger = Logger(writer: writer, minimumLevel: LogLevel(parsing: configuration.logLevel) ?? .info)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let dispenser = try Dispenser.open(path: configuration.databasePath,
+                                           offlineAfter: .seconds(configuration.deviceOfflineAfterSeconds)) { json in
+            WebSocketFrameEncoder.encode(opcode: .text, payload: json)
+        }
+        let metrics = AppMetrics()
+        let app = AppContext(configuration: configuration, dispenser: dispenser, metrics: metrics, logger: logger)
+        let router = Routes.make(app)
+        let http = httpConfiguration(logger: logger, metrics: metrics)
+
+        let group = EventLoopGroup(threads: configuration.loopThreads)
+        var tcp = TCPServer.Configuration(host: configuration.host, port: configuration.port)
+        tcp.maxConnections = configuration.maxConnections
+        let server = TCPServer(group: group, configuration: tcp)
+        let address: SocketAddress
+        do {
+            address = try await server.start { stream in
+                let connection = HTTPServerConnection(stream: stream, router: router, configuration: http)
+                stream.delegate = connection
+                connection.start()
+            }
+        } catch {
+            logger.error("listen_failed", ["error": "\(error)"])
+            writer.shutdown()
+            throw error
+        }
+        print("listening on http://\(address)")
+        fflush(stdout)
+        logger.info("serving", [
+            "address": "\(address)", "mode": configuration.simulator || configuration.testEndpoints ? "development" : "production",
+            "simulator": .bool(configuration.simulator), "test_endpoints": .bool(configuration.testEndpoints),
+            "threads": .int(configuration.loopThreads), "database": "\(configuration.databasePath)",
+        ])
+
+        let maintenance = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                await dispenser.maintain()
+                await metrics.refreshJobCounts(dispenser)
+            }
+        }
+
+        let signal = await Self.waitForTerminationSignal()
+        logger.info("shutting_down", ["signal": "\(signal)", "grace_seconds": .int(configuration.shutdownGraceSeconds)])
+        await server.shutdown(gracePeriod: .seconds(configuration.shutdownGraceSeconds))
+        maintenance.cancel()
+        await dispenser.maintain()
+        await dispenser.database.close()
+        group.shutdown()
+        logger.info("stopped")
+        writer.shutdown()
+    }
+
+    private func httpConfiguration(logger: Logger, metrics: AppMetrics) -> HTTPServerConfiguration {
+        var http = HTTPServerConfiguration()
+        http.onRequestCompleted = { record in
+            metrics.record(record)
+            logger.info("request", [
+                "method": "\(record.method?.rawValue ?? "-")", "route": "\(record.route ?? "-")",
+                "status": .int(record.status.code), "bytes": .int(record.responseBytes),
+                "duration_us": .int(Int(record.durationMicroseconds)), "request_id": "\(record.requestID)",
+                "remote": "\(record.remoteAddress)",
+            ])
+        }
+        http.onHandlerError = { error, requestID in
+            logger.error("handler_error", ["error": "\(String(reflecting: error))", "request_id": "\(requestID)"])
+        }
+        return http
+    }
+
+    /// Waits for SIGINT or SIGTERM (handled once; the default action is off).
+    private static func waitForTerminationSignal() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let queue = DispatchQueue(label: "yaguts.signals")
+            var sources: [any DispatchSourceSignal] = []
+            let fired = SignalLatch()
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler {
+                    if fired.fire() { continuation.resume(returning: number) }
+                }
+                source.resume()
+                sources.append(source)
+            }
+            SignalLatch.keep(sources)
+        }
+    }
+}
+
+/// Resumes the shutdown exactly once however many signals arrive; keeps the
+/// signal sources alive for the life of the process.
+private final class SignalLatch: @unchecked Sendable {
+    private var done = false
+    private static nonisolated(unsafe) var retained: [any DispatchSourceSignal] = []
+
+    /// True the first time. Called on the one signal queue only.
+    func fire() -> Bool {
+        defer { done = true }
+        return !done
+    }
+
+    static func keep(_ sources: [any DispatchSourceSignal]) { retained = sources }
+}
