@@ -155,9 +155,7 @@ public struct HTTPRequestParser: Sendable {
             state = .chunkSize
             return try step()
         case .trailers:
-            let end = try scanSection(maxBytes: limits.maxHeaderBytes + 2)
-            try checkSectionSize(end: end, start: 0)
-            guard let end else { return nil }
+            guard let end = try scanSection(isHead: false) else { return nil }
             let trailers = try parseFields(from: readIndex, to: readIndex + end - 2)
             readIndex += end
             scan = SectionScan()
@@ -179,22 +177,16 @@ public struct HTTPRequestParser: Sendable {
     // MARK: - Head
 
     private mutating func parseHead() throws(HTTPParseError) -> HTTPRequestHead? {
-        if requestLine == nil && scan.scanned == 0 {
-            guard try skipEmptyLines() else { return nil }
-        }
-        let requestLineLimit = limits.maxTargetBytes + 64
-        let maxBytes = (scan.firstLineLength ?? requestLineLimit) + limits.maxHeaderBytes + 2
-        let end = try scanSection(maxBytes: maxBytes)
         if requestLine == nil {
-            if let length = scan.firstLineLength {
-                requestLine = try parseRequestLine(buffer[readIndex..<readIndex + length - 2])
-            } else if scan.scanned > requestLineLimit {
-                throw .targetTooLong
+            if scan.scanned == 0 {
+                guard try skipEmptyLines() else { return nil }
             }
+            _ = try scanSection(isHead: true)
+            guard let length = scan.firstLineLength else { return nil }
+            requestLine = try parseRequestLine(buffer[readIndex..<readIndex + length - 2])
         }
-        guard let requestLine, let firstLineLength = scan.firstLineLength else { return nil }
-        try checkSectionSize(end: end, start: firstLineLength)
-        guard let end else { return nil }
+        guard let requestLine, let firstLineLength = scan.firstLineLength,
+              let end = try scanSection(isHead: true) else { return nil }
 
         let headers = try parseFields(from: readIndex + firstLineLength, to: readIndex + end - 2)
         let framing = try Self.bodyFraming(version: requestLine.version, headers: headers)
@@ -210,8 +202,6 @@ public struct HTTPRequestParser: Sendable {
                                version: requestLine.version, headers: headers, bodyFraming: framing)
     }
 
-    /// Skips CRLFs ahead of a request line; false while the buffer ends in
-    /// the CR of such a line, which must not be mistaken for the head's end.
     private mutating func skipEmptyLines() throws(HTTPParseError) -> Bool {
         while bufferedByteCount > 0 {
             switch buffer[readIndex] {
@@ -228,36 +218,40 @@ public struct HTTPRequestParser: Sendable {
         return true
     }
 
-    /// Throws 431 when the field lines from `start` exceed the limit. While
-    /// the section is incomplete, the last byte seen may be the CR of its
-    /// closing empty line, which does not count.
-    private func checkSectionSize(end: Int?, start: Int) throws(HTTPParseError) {
-        let fieldBytes = end.map { $0 - 2 - start } ?? (scan.scanned - start - 1)
-        if fieldBytes > limits.maxHeaderBytes { throw .headersTooLarge }
-    }
-
-    /// Continues the search for the empty line ending a field section.
-    /// Returns the section's length including that empty line, or nil. Stops
-    /// scanning past `maxBytes` so a flood is not searched to its end.
-    private mutating func scanSection(maxBytes: Int) throws(HTTPParseError) -> Int? {
-        let limit = min(buffer.count, readIndex + maxBytes + 1)
+    /// Continues the search for the empty line ending a field section and
+    /// returns the section's length (relative to `readIndex`, closing CRLF
+    /// included), or nil when more bytes are needed. For a head the first line
+    /// is the request line, and the scan pauses after it so that it is
+    /// validated before anything behind it.
+    ///
+    /// Limits are checked byte by byte in scan order, so the outcome of a
+    /// malformed input does not depend on how it was split into reads.
+    private mutating func scanSection(isHead: Bool) throws(HTTPParseError) -> Int? {
         var index = readIndex + scan.scanned
-        while index < limit {
+        defer { scan.scanned = index - readIndex }
+        while index < buffer.count {
+            let offset = index - readIndex
+            if let fieldsStart = isHead ? scan.firstLineLength : 0 {
+                // A section whose field lines fit ends with its LF at fieldsStart + max + 1 at the latest.
+                if offset >= fieldsStart + limits.maxHeaderBytes + 2 { throw .headersTooLarge }
+            } else if offset >= limits.maxTargetBytes + 64 {
+                throw .targetTooLong
+            }
             if buffer[index] == HTTPASCII.lf {
-                let offset = index - readIndex
                 guard offset > 0, buffer[index - 1] == HTTPASCII.cr else {
                     throw .badRequest("line not terminated by CRLF")
                 }
-                if scan.firstLineLength == nil { scan.firstLineLength = offset + 1 }
-                if offset - 1 == scan.lineStart {
-                    scan.scanned = offset + 1
-                    return offset + 1
-                }
+                index += 1
+                if offset - 1 == scan.lineStart { return offset + 1 }
                 scan.lineStart = offset + 1
+                if scan.firstLineLength == nil {
+                    scan.firstLineLength = offset + 1
+                    if isHead { return nil }
+                }
+                continue
             }
             index += 1
         }
-        scan.scanned = index - readIndex
         return nil
     }
 
