@@ -41,6 +41,11 @@ public struct WebSocketClosePayload: Equatable, Sendable {
     public var code: WebSocketCloseCode?
     public var reason: String
 
+    public init(code: WebSocketCloseCode?, reason: String = "") {
+        self.code = code
+        self.reason = reason
+    }
+
     /// Parses and validates a received close frame's payload: one byte, a code
     /// a peer may not send (1002), or a reason that is not UTF-8 (1007) is an error.
     public init(parsing payload: [UInt8]) throws(WebSocketProtocolError) {

@@ -195,7 +195,8 @@ public struct WebSocketFrameDecoder {
         }
         let lengthBytes = shortLength == 127 ? 8 : shortLength == 126 ? 2 : 0
         let total = 2 + lengthBytes + (masked ? 4 : 0)
-        guard bytes.count >= total else { return .needs(total: total) }
+        // Judge the length as soon as it is here, before the masking key.
+        guard bytes.count >= 2 + lengthBytes else { return .needs(total: total) }
 
         var length: UInt64
         switch lengthBytes {
@@ -207,6 +208,7 @@ public struct WebSocketFrameDecoder {
         if !opcode.isControl, length > UInt64(max(0, maxDataPayloadLength)) {
             throw WebSocketProtocolError(.messageTooBig, "message too big")
         }
+        guard bytes.count >= total else { return .needs(total: total) }
         let key: UInt32? = masked ? bytes.loadUnaligned(fromByteOffset: 2 + lengthBytes, as: UInt32.self) : nil
         let header = WebSocketFrameHeader(
             fin: fin, rsv1: first & 0x40 != 0, rsv2: first & 0x20 != 0, rsv3: first & 0x10 != 0,
