@@ -45,7 +45,7 @@ struct Server {
             throw error
         }
         print("listening on http://\(address)")
-        fflush(stdout)
+        fflush(nil)
         logger.info("serving", [
             "address": "\(address)", "mode": configuration.simulator || configuration.testEndpoints ? "development" : "production",
             "simulator": .bool(configuration.simulator), "test_endpoints": .bool(configuration.testEndpoints),

@@ -65,3 +65,5 @@ public actor BroadcastActor {
         }
     }
 }
+
+extension WebSocketConnection: WatcherSink {}

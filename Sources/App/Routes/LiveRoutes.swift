@@ -1,7 +1,7 @@
 import Actors
 import YagutsRuntime
 
-extension WebSocketConnection: WatcherSink {}
+
 
 /// The WebSocket endpoints: `/ws/jobs/{id}`, `/ws/devices/{id}` and, only
 /// with `--test-endpoints`, `/ws/echo`.
