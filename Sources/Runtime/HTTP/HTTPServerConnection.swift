@@ -176,7 +176,13 @@ public final class HTTPServerConnection: ByteStreamDelegate {
         case .none, .contentLength(0): hasBody = false
         case .contentLength(let length):
             hasBody = true
-            if length > exchange.bodyLimit { return reject(with: .contentTooLarge) }
+            if length > exchange.bodyLimit {
+                if case .respond(let response) = exchange.action {
+                    // Already answered from the head (404, 405…): say so without reading.
+                    return finish(with: response, forceClose: true)
+                }
+                return reject(with: .contentTooLarge)
+            }
         case .chunked: hasBody = true
         }
         if head.version == .http1_1, head.headers.contains("Expect") {
@@ -273,11 +279,11 @@ public final class HTTPServerConnection: ByteStreamDelegate {
     /// Writes the response to the current exchange (or to a message rejected
     /// before its head), then closes, upgrades or goes on with the next request.
     private func finish(with response: Response, forceClose: Bool = false) {
-        guard state != .closed && state != .upgraded else { return }
+        guard state != .upgraded else { return }
         let exchange = self.exchange
         self.exchange = nil
         cancelTimer()
-        guard stream.isOpen else {
+        guard state != .closed && stream.isOpen else {
             record(exchange, status: response.status, bytes: 0)
             return
         }

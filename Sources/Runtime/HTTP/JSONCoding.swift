@@ -42,9 +42,11 @@ public enum JSONCoding {
         case .typeMismatch(let type, let context):
             (path, problem) = (context.codingPath, "must be \(jsonTypeName(type))")
         @unknown default:
-            return .invalidFields([:])
+            return HTTPError(.unprocessableContent, code: "invalid_fields", message: "invalid request body")
         }
-        guard !path.isEmpty else { return .invalidFields([:], message: "request body \(problem)") }
+        guard !path.isEmpty else {
+            return HTTPError(.unprocessableContent, code: "invalid_fields", message: "request body \(problem)")
+        }
         return .invalidFields([fieldPath(path): problem])
     }
 

@@ -154,6 +154,23 @@ struct ConnectionFlowTests {
         #expect(responses.first?.headers["Connection"] == "close")
     }
 
+    @Test func handlerFinishingAfterTheClientLeftIsRecordedWithNoBytes() async {
+        let gate = Gate()
+        var router = Router()
+        router.add(.get, "/wait") { _ in
+            await gate.wait()
+            return .text("late")
+        }
+        let harness = ConnectionHarness(router: router)
+        harness.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+        harness.stream.close(.abort)
+        await gate.open()
+        await harness.loop.run { harness.records.records.count == 1 }
+        #expect(harness.records.records.first?.responseBytes == 0)
+        #expect(harness.records.records.first?.route == "/wait")
+        #expect(harness.stream.written.isEmpty)
+    }
+
     @Test func halfClosedPeerStillGetsItsPipelinedAnswers() {
         let harness = ConnectionHarness(router: echoRouter())
         harness.stream.receive("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /devices/9 HTTP/1.1\r\nHost: x\r\n\r\n")

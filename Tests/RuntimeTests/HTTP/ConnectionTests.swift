@@ -108,6 +108,14 @@ struct ConnectionTests {
         #expect(!harness.stream.isOpen)
     }
 
+    @Test func oversizedBodyToAnUnknownPathGets404AndClose() {
+        let harness = ConnectionHarness(router: echoRouter())
+        harness.send("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+        #expect(harness.responses().map(\.status) == [404])
+        #expect(harness.responses().first?.headers["Connection"] == "close")
+        #expect(!harness.stream.isOpen)
+    }
+
     @Test func chunkedBodyOverLimitIs413MidStream() throws {
         let harness = ConnectionHarness(router: echoRouter())
         harness.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n")
