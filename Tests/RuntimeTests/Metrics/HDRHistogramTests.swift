@@ -3,7 +3,7 @@ import Testing
 @testable import YagutsRuntime
 
 /// SplitMix64: a tiny seeded generator, so failures reproduce.
-private struct SeededGenerator: RandomNumberGenerator {
+private struct HistogramSeededGenerator: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -16,7 +16,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
 /// Values spread evenly over orders of magnitude, like latencies: 1 … ~10^10.
 private func logUniformValues(count: Int, seed: UInt64) -> [UInt64] {
-    var random = SeededGenerator(state: seed)
+    var random = HistogramSeededGenerator(state: seed)
     return (0..<count).map { _ in UInt64(pow(10, Double.random(in: 0..<10, using: &random))) }
 }
 

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct WebSocketConnectionTests {
     @Test func deliversTextAndBinaryMessages() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.receive(TestClient.text("hello") + TestClient.frame(.binary, [0, 1, 255]))
         #expect(h.texts == ["hello"])
         #expect(h.binaries == [[0, 1, 255]])
@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func sendsUnmaskedFrames() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.connection.send(text: "héllo")
         h.connection.send(binary: [9, 8])
         let shared = WebSocketFrameEncoder.encode(text: "broadcast")
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func leftoverBytesFromTheUpgradeAreProcessed() {
-        let h = ConnectionHarness(leftover: TestClient.text("early") + Array(TestClient.text("late").prefix(3)))
+        let h = WebSocketHarness(leftover: TestClient.text("early") + Array(TestClient.text("late").prefix(3)))
         #expect(h.texts == ["early"])
         h.receive(Array(TestClient.text("late").dropFirst(3)))
         #expect(h.texts == ["early", "late"])
@@ -45,7 +45,7 @@ import Testing
         var splits = (0...stream.count).map { [Array(stream[..<$0]), Array(stream[$0...])] }
         splits.append(stream.map { [$0] })
         for reads in splits {
-            let h = ConnectionHarness()
+            let h = WebSocketHarness()
             for read in reads { h.receive(read) }
             #expect(h.texts == [text])
             #expect(try h.output() == [WebSocketFrame(opcode: .pong, payload: Array("are you there".utf8))])
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func pingIsAnsweredBeforeTheFragmentedMessageEnds() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.receive(TestClient.frame(.binary, [1], fin: false) + TestClient.frame(.ping, [7, 7]))
         #expect(try h.output() == [WebSocketFrame(opcode: .pong, payload: [7, 7])])
         #expect(h.binaries.isEmpty)
@@ -91,7 +91,7 @@ import Testing
 
     @Test func failuresCloseWithTheirCode() throws {
         for (name, bytes, code) in Self.failures {
-            let h = ConnectionHarness()
+            let h = WebSocketHarness()
             h.receive(bytes)
             #expect(try h.closeCodeWritten() == code, "\(name)")
             #expect(h.connection.state == .closing, "\(name)")
@@ -111,11 +111,11 @@ import Testing
     /// 1007 comes as soon as the bad byte arrives: in the first fragment of a
     /// message, and inside a frame whose payload is still incomplete.
     @Test func invalidUTF8FailsFast() throws {
-        let h1 = ConnectionHarness()
+        let h1 = WebSocketHarness()
         h1.receive(TestClient.text("ok", fin: false) + TestClient.frame(.continuation, [0x41, 0xED, 0xA0, 0x80, 0x41], fin: false))
         #expect(try h1.closeCodeWritten() == 1007)
 
-        let h2 = ConnectionHarness()
+        let h2 = WebSocketHarness()
         let frame = TestClient.frame(.text, Array("κόσμε".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array(repeating: 0x41, count: 100))
         let badByteEnd = 2 + 4 + Array("κόσμε".utf8).count + 2  // header, mask, prefix, F4 90
         h2.receive(Array(frame[..<(badByteEnd - 1)]))
@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func fragmentsWithinTheLimitAreAccepted() {
-        let h = ConnectionHarness(configuration: WebSocketConfiguration(maxMessageSize: 100))
+        let h = WebSocketHarness(configuration: WebSocketConfiguration(maxMessageSize: 100))
         h.receive(TestClient.frame(.binary, [UInt8](repeating: 1, count: 60), fin: false)
             + TestClient.frame(.ping, [UInt8](repeating: 2, count: 125))
             + TestClient.frame(.continuation, [UInt8](repeating: 3, count: 40)))
@@ -138,7 +138,7 @@ import Testing
 
     @Test(arguments: [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999] as [UInt16])
     func peerCloseIsEchoedAndTCPClosed(code: UInt16) throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.receive(TestClient.close(code: code, reason: Array("bye ✓".utf8)) + TestClient.text("after close"))
         let frames = try h.output()
         #expect(frames.count == 1)
@@ -150,14 +150,14 @@ import Testing
     }
 
     @Test func emptyPeerCloseIsAnsweredEmptyAndReportedAs1005() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.receive(TestClient.frame(.close, []))
         #expect(try h.output() == [WebSocketFrame(opcode: .close, payload: [])])
         #expect(h.closes == [.noStatusReceived])
     }
 
     @Test func serverCloseWaitsForThePeersClose() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.connection.close(code: .normalClosure, reason: "done")
         #expect(try h.output() == [WebSocketFrame(opcode: .close, payload: [0x03, 0xE8] + Array("done".utf8))])
         #expect(h.stream.isOpen, "waits for the peer's close")
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func serverCloseTimesOutAndAborts() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.connection.closeForShutdown()
         #expect(try h.closeCodeWritten() == 1001)
         h.loop.advanceTime(by: .milliseconds(4999))
@@ -182,7 +182,7 @@ import Testing
     }
 
     @Test func eofWithoutCloseIs1006() {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.receive(TestClient.text("a", fin: false))
         h.stream.receiveEOF()
         #expect(!h.stream.isOpen)
@@ -194,7 +194,7 @@ import Testing
     }
 
     @Test func callbacksMayCloseReentrantly() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.connection.onText = { [unowned h] text in
             h.texts.append(text)
             h.connection.close(code: .policyViolation)

@@ -94,7 +94,7 @@ import Testing
         var random = SeededGenerator(seed: 0xDEC0_DED5)
         let codes: Set<UInt16> = [1000, 1001, 1002, 1003, 1005, 1007, 1008, 1009, 1010, 1011]
         for _ in 0..<300 {
-            let h = ConnectionHarness(configuration: WebSocketConfiguration(maxMessageSize: 512))
+            let h = WebSocketHarness(configuration: WebSocketConfiguration(maxMessageSize: 512))
             var bytes = Self.validStream(using: &random) + Self.validStream(using: &random)
             Self.mutate(&bytes, using: &random)
             var start = 0

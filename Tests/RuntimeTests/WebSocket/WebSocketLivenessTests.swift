@@ -4,7 +4,7 @@ import Testing
 /// Heartbeat, idle timeout and the slow-consumer bound.
 @Suite struct WebSocketLivenessTests {
     @Test func pingsEvery15SecondsAndClosesAfter45SecondsOfSilence() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.loop.advanceTime(by: .milliseconds(14_999))
         #expect(try h.output().isEmpty)
         h.loop.advanceTime(by: .milliseconds(1))
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func anythingReceivedCountsAsLife() throws {
-        let h = ConnectionHarness()
+        let h = WebSocketHarness()
         h.loop.advanceTime(by: .seconds(40))
         h.receive(TestClient.frame(.pong, []))
         h.loop.advanceTime(by: .seconds(44))
@@ -35,7 +35,7 @@ import Testing
 
     @Test func idleConnectionKeepsOneTimer() {
         let loop = EmbeddedEventLoop()
-        let connections = (0..<3).map { _ in ConnectionHarness(loop: loop) }
+        let connections = (0..<3).map { _ in WebSocketHarness(loop: loop) }
         #expect(loop.pendingTimerCount == 3)
         loop.advanceTime(by: .seconds(30))
         #expect(loop.pendingTimerCount == 3)
@@ -49,8 +49,8 @@ import Testing
     /// would pass 1 MiB, while a watcher on the same loop gets every message.
     @Test func slowConsumerIsClosedWithoutHurtingOthers() throws {
         let loop = EmbeddedEventLoop()
-        let slow = ConnectionHarness(loop: loop)
-        let fast = ConnectionHarness(loop: loop)
+        let slow = WebSocketHarness(loop: loop)
+        let fast = WebSocketHarness(loop: loop)
         slow.stream.peerReads = false
         let message = WebSocketFrameEncoder.encode(opcode: .binary, payload: [UInt8](repeating: 7, count: 300_000))
         for _ in 0..<3 {
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func slowConsumerThatCatchesUpSeesThe1008Close() throws {
-        let h = ConnectionHarness(configuration: WebSocketConfiguration(maxOutboundBytes: 1000))
+        let h = WebSocketHarness(configuration: WebSocketConfiguration(maxOutboundBytes: 1000))
         h.stream.peerReads = false
         h.connection.send(binary: [UInt8](repeating: 1, count: 600))
         h.connection.send(binary: [UInt8](repeating: 2, count: 600))
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func pingsCountAgainstTheOutboundBound() throws {
-        let h = ConnectionHarness(configuration: WebSocketConfiguration(maxOutboundBytes: 100))
+        let h = WebSocketHarness(configuration: WebSocketConfiguration(maxOutboundBytes: 100))
         h.stream.peerReads = false
         h.connection.send(binary: [UInt8](repeating: 1, count: 97))  // 99 bytes queued
         h.loop.advanceTime(by: .seconds(15))

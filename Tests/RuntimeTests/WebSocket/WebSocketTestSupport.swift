@@ -67,7 +67,7 @@ enum TestClient {
 }
 
 /// A connection on an embedded loop and stream, recording what the application sees.
-final class ConnectionHarness {
+final class WebSocketHarness {
     let loop: EmbeddedEventLoop
     let stream: EmbeddedByteStream
     let connection: WebSocketConnection
