@@ -17,9 +17,12 @@ public final class Dispenser: Sendable {
     let deviceTokens: DeviceTokenCache
     /// Wraps a JSON message into a WebSocket text frame (encoded once per event).
     let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
+    /// Hears how long each stage of a completion report took (for metrics).
+    let stageObserver: StageObserver
 
-    public init(database: Database, offlineAfter: Duration = .seconds(90),
+    public init(database: Database, offlineAfter: Duration = .seconds(90), stageObserver: StageObserver = StageObserver(),
                 encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
+        self.stageObserver = stageObserver
         self.database = database
         let presence = Presence(offlineAfter: offlineAfter)
         self.presence = presence
@@ -32,7 +35,7 @@ public final class Dispenser: Sendable {
         }
         self.stockActors = stocks
         self.jobActors = LeasedRegistry { id in
-            JobActor(jobID: id, database: database, stocks: stocks, encodeFrame: encodeFrame)
+            JobActor(jobID: id, database: database, stocks: stocks, stageObserver: stageObserver, encodeFrame: encodeFrame)
         }
         self.deviceActors = LeasedRegistry { id in DeviceActor(deviceID: id, database: database) }
     }
@@ -84,10 +87,10 @@ public final class Dispenser: Sendable {
 extension Dispenser {
     /// Opens (creating and migrating) the database at `path` with the
     /// domain's schema and a Dispenser on it.
-    public static func open(path: String, offlineAfter: Duration = .seconds(90),
+    public static func open(path: String, offlineAfter: Duration = .seconds(90), stageObserver: StageObserver = StageObserver(),
                             encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) throws -> Dispenser {
         let database = try Database(path: path, configuration: DatabaseConfiguration(migrator: Schema.migrator))
-        return Dispenser(database: database, offlineAfter: offlineAfter, encodeFrame: encodeFrame)
+        return Dispenser(database: database, offlineAfter: offlineAfter, stageObserver: stageObserver, encodeFrame: encodeFrame)
     }
 }
 

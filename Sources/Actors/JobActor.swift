@@ -22,14 +22,16 @@ public actor JobActor: SerializingActor {
     private let database: Database
     private let stocks: LeasedRegistry<Int64, StockActor>
     private let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
+    private let stageObserver: StageObserver
     let broadcast = BroadcastActor()
     var mutex = AsyncMutex()
     private var definition: (deviceID: Int64, userID: Int64, items: [JobItem])?
     private var settled: (report: String, result: CompletionResult)?
 
-    init(jobID: Int64, database: Database, stocks: LeasedRegistry<Int64, StockActor>,
+    init(jobID: Int64, database: Database, stocks: LeasedRegistry<Int64, StockActor>, stageObserver: StageObserver,
          encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
         self.jobID = jobID
+        self.stageObserver = stageObserver
         self.database = database
         self.stocks = stocks
         self.encodeFrame = encodeFrame
@@ -56,7 +58,10 @@ public actor JobActor: SerializingActor {
 
     /// Applies a device's completion report; see the type's documentation.
     public func complete(deviceID: Int64, report: CompletionReport) async throws -> CompletionResult {
-        try await exclusively {
+        let arrived = ContinuousClock.now
+        return try await exclusively {
+            var stages = StageTimer(observer: stageObserver, start: arrived)
+            stages.lap(.queued)
             let canonical = try WireJSON.encodeString(report)
             if let settled, definition?.deviceID == deviceID {
                 return try replay(canonical, settled)
@@ -72,6 +77,7 @@ public actor JobActor: SerializingActor {
             let status = CompletionRules.jobStatus(outcomes)
             let stock = stocks.acquire(deviceID)
             defer { stocks.release(deviceID) }
+            stages.lap(.validate)
             guard let (result, job) = try await stock.settle(
                 jobID: jobID, status: status, outcomes: outcomes, reportJSON: canonical, fwVersion: report.fwVersion)
             else {
@@ -81,7 +87,9 @@ public actor JobActor: SerializingActor {
                 return try replay(canonical, settled)
             }
             settled = (canonical, result)
+            stages.lap(.commit)
             await broadcast.publish(encodeFrame(LiveEvents.completed(job)), isCompletion: true)
+            stages.lap(.broadcast)
             await stock.publishDevice()
             return result
         }

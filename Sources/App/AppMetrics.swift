@@ -37,6 +37,26 @@ final class AppMetrics: Sendable {
         series.1.observe(Double(record.durationMicroseconds) / 1_000_000)
     }
 
+    /// Report-path stage timings as `yaguts_report_stage_seconds{stage=…}`;
+    /// the HTTP stages (`http_total`) are added by the complete handler.
+    func reportStageObserver() -> StageObserver {
+        var histograms: [StageObserver.Stage: Histogram] = [:]
+        for stage in StageObserver.Stage.allCases {
+            histograms[stage] = reportStage(stage.rawValue)
+        }
+        let table = histograms
+        return StageObserver { stage, duration in table[stage]?.observe(duration) }
+    }
+
+    func reportStage(_ name: String) -> Histogram {
+        registry.histogram("yaguts_report_stage_seconds", help: "Time spent in each stage of a completion report.",
+                           buckets: Self.fineLatencyBuckets, labels: ["stage": name])
+    }
+
+    /// 10 µs … 1 s: the report path lives in the sub-millisecond range.
+    static let fineLatencyBuckets: [Double] = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                               0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+
     /// Refreshes `yaguts_jobs` (jobs by status) from the database.
     func refreshJobCounts(_ dispenser: Dispenser) async {
         guard let counts = try? await dispenser.jobCountsByStatus() else { return }

@@ -19,11 +19,12 @@ struct Server {
         let writer = LogWriter()
         let logger = Logger(writer: writer, minimumLevel: LogLevel(parsing: configuration.logLevel) ?? .info)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let metrics = AppMetrics()
         let dispenser = try Dispenser.open(path: configuration.databasePath,
-                                           offlineAfter: .seconds(configuration.deviceOfflineAfterSeconds)) { json in
+                                           offlineAfter: .seconds(configuration.deviceOfflineAfterSeconds),
+                                           stageObserver: metrics.reportStageObserver()) { json in
             WebSocketFrameEncoder.encode(opcode: .text, payload: json)
         }
-        let metrics = AppMetrics()
         let app = AppContext(configuration: configuration, dispenser: dispenser, metrics: metrics, logger: logger)
         let router = Routes.make(app)
         let http = httpConfiguration(logger: logger, metrics: metrics)
