@@ -161,8 +161,9 @@ bool JsonReader::scanNumber() {
   const size_t start = pos_;
   if (pos_ < length_ && text_[pos_] == '-') ++pos_;
   size_t digits = 0;
+  const size_t first = pos_;
   while (pos_ < length_ && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_, ++digits;
-  if (digits == 0) return fail();
+  if (digits == 0 || (digits > 1 && text_[first] == '0')) return fail();
   if (pos_ < length_ && text_[pos_] == '.') {
     ++pos_;
     digits = 0;
