@@ -1,0 +1,89 @@
+// The dispensing hardware: one actuator per frasco, dispensing either for a
+// calibrated time or until a scale reads the target.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "platform.h"
+
+namespace yaguts {
+
+/// Why an item failed. Values are persisted in flash: append, never renumber.
+enum class ItemError : uint8_t {
+  None = 0,
+  Interrupted = 1,    ///< power was lost while the item was being dispensed
+  HardwareFault = 2,  ///< the actuator or its driver reported a fault
+  ScaleTimeout = 3,   ///< the scale did not reach the target in time
+  InvalidFrasco = 4,  ///< the job names a frasco this device does not have
+  InvalidAmount = 5,  ///< the amount is not representable on the device
+};
+
+/// The wire string of an error (the `error` field of a report).
+const char* itemErrorName(ItemError error);
+
+struct DispenseOutcome {
+  bool ok;
+  uint32_t dispensedMg;  ///< what actually left the frasco, as well as the device knows
+  ItemError error;
+};
+
+/// Blocks until one frasco has dispensed `amountMg` or failed.
+struct Dispenser {
+  virtual uint8_t frascoCount() = 0;
+  virtual DispenseOutcome dispense(uint8_t frasco, uint32_t amountMg) = 0;
+ protected:
+  ~Dispenser() = default;
+};
+
+/// Switches one frasco's motor, valve or auger.
+struct Actuator {
+  virtual bool set(uint8_t frasco, bool on) = 0;  ///< false: the driver reports a fault
+ protected:
+  ~Actuator() = default;
+};
+
+/// A load cell under the cup. readMg() is the weight since the last tare().
+struct Scale {
+  virtual bool tare() = 0;
+  virtual bool readMg(int32_t* mg) = 0;
+ protected:
+  ~Scale() = default;
+};
+
+/// Dispenses by time: each frasco has a calibrated flow in mg per second.
+class TimedDispenser final : public Dispenser {
+ public:
+  /// `mgPerSecond` holds `count` calibrations; the array must outlive this object.
+  TimedDispenser(Actuator& actuator, Clock& clock, const uint32_t* mgPerSecond, uint8_t count);
+  uint8_t frascoCount() override { return count_; }
+  DispenseOutcome dispense(uint8_t frasco, uint32_t amountMg) override;
+  /// The run time for an amount, rounded up to whole milliseconds.
+  uint32_t runTimeMs(uint8_t frasco, uint32_t amountMg) const;
+
+ private:
+  Actuator& actuator_;
+  Clock& clock_;
+  const uint32_t* mgPerSecond_;
+  uint8_t count_;
+};
+
+/// Dispenses by weight: runs the actuator until the scale reads the target,
+/// polling every `pollMs`, giving up after `timeoutMs`.
+class ScaleDispenser final : public Dispenser {
+ public:
+  ScaleDispenser(Actuator& actuator, Scale& scale, Clock& clock, uint8_t count,
+                 uint32_t pollMs, uint32_t timeoutMs);
+  uint8_t frascoCount() override { return count_; }
+  DispenseOutcome dispense(uint8_t frasco, uint32_t amountMg) override;
+
+ private:
+  Actuator& actuator_;
+  Scale& scale_;
+  Clock& clock_;
+  uint8_t count_;
+  uint32_t pollMs_;
+  uint32_t timeoutMs_;
+};
+
+}  // namespace yaguts

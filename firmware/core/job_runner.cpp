@@ -1,0 +1,267 @@
+#include "job_runner.h"
+
+#include "bytes.h"
+#include "wire.h"
+
+namespace yaguts {
+
+namespace {
+
+constexpr uint32_t kWifiRecheckMs = 1000;
+
+bool permanentlyRefused(int status) {
+  return status == 400 || status == 413 || status == 415 || status == 422;
+}
+
+}  // namespace
+
+JobRunner::JobRunner(const RunnerConfig& config, const RunnerPorts& ports, uint32_t seed)
+    : config_(config), ports_(ports), store_(ports.flash, "job_a", "job_b"),
+      rng_(seed == 0 ? 0x9E3779B9u : seed) {
+  if (config_.pollWaitS > 30) config_.pollWaitS = 30;
+  if (config_.retryPeriodMs == 0) config_.retryPeriodMs = 1;
+}
+
+TextBuilder JobRunner::logLine() { return TextBuilder(line_, sizeof line_); }
+
+void JobRunner::emit() { ports_.log.line(line_); }
+
+uint32_t JobRunner::jittered(uint32_t period) {
+  // xorshift32: a device-local spread, so a fleet that lost the server at
+  // the same moment does not come back in lockstep.
+  rng_ ^= rng_ << 13;
+  rng_ ^= rng_ >> 17;
+  rng_ ^= rng_ << 5;
+  const uint32_t spread = period / 5;
+  return period - period / 10 + (spread == 0 ? 0 : rng_ % (spread + 1));
+}
+
+JobRunner::State JobRunner::state() const {
+  switch (job_.phase) {
+    case JobPhase::Running: return State::Running;
+    case JobPhase::Reporting: return State::Reporting;
+    case JobPhase::Idle: break;
+  }
+  return State::Idle;
+}
+
+void JobRunner::boot() {
+  bootMs_ = ports_.clock.nowMs();
+  nextHeartbeatAt_ = bootMs_;
+  nextReportAt_ = bootMs_;
+  dirty_ = false;
+  job_.clear();
+  const size_t length = store_.load();
+  if (length > 0 && !job_codec::decode(store_.payload(), length, &job_)) {
+    // A valid frame this firmware cannot read (a downgrade): nothing safe can
+    // be done with it. Keep it in flash untouched until a job overwrites it.
+    logLine().text("flash record unreadable (format); starting idle");
+    emit();
+    job_.clear();
+  }
+  if (job_.phase == JobPhase::Idle) {
+    job_.clear();
+    logLine().text("boot: no job in flash");
+    emit();
+    return;
+  }
+  // The boot rule. Not written back now: each boot converts the same way
+  // (interrupted items carry no device_ms), and the next write carries it.
+  for (size_t i = 0; i < job_.itemCount; ++i) {
+    JobItem& item = job_.items[i];
+    if (item.status != ItemStatus::Starting) continue;
+    item.status = ItemStatus::Failed;
+    item.error = ItemError::Interrupted;
+    item.dispensedMg = 0;
+    item.deviceMs = 0;
+    logLine().text("boot: job=").unsignedNumber(job_.id).text(" position=")
+        .unsignedNumber(item.position).text(" interrupted; never dispensed again");
+    emit();
+  }
+  if (job_.allFinished()) job_.phase = JobPhase::Reporting;
+  TextBuilder line = logLine();
+  line.text("boot: resuming job=").unsignedNumber(job_.id);
+  if (job_.phase == JobPhase::Reporting) {
+    line.text(" (report pending)");
+  } else {
+    line.text(" at item index=").unsignedNumber(job_.firstUnfinished());
+  }
+  emit();
+}
+
+bool JobRunner::persist() {
+  const size_t length = job_codec::encode(job_, store_.payload());
+  if (store_.save(length)) {
+    dirty_ = false;
+    return true;
+  }
+  dirty_ = true;
+  logLine().text("flash write failed; will retry");
+  emit();
+  return false;
+}
+
+uint32_t JobRunner::step() {
+  if (dirty_ && !persist()) return jittered(config_.backoffMs);
+  heartbeatIfDue();
+  switch (job_.phase) {
+    case JobPhase::Idle:
+      return revoked_ ? config_.idleWhenRevokedMs : poll();
+    case JobPhase::Running:
+      return dispenseNext();
+    case JobPhase::Reporting:
+      return revoked_ ? config_.idleWhenRevokedMs : report();
+  }
+  return config_.backoffMs;
+}
+
+void JobRunner::noteUnauthorized() {
+  if (!revoked_) {
+    logLine().text("401: device token refused (revoked?); requests stop until a new token");
+    emit();
+  }
+  revoked_ = true;
+}
+
+void JobRunner::heartbeatIfDue() {
+  const uint32_t now = ports_.clock.nowMs();
+  if (revoked_ || !timeReached(now, nextHeartbeatAt_)) return;
+  nextHeartbeatAt_ = now + config_.heartbeatPeriodMs;
+  if (!ports_.status.wifiConnected()) return;
+  HeartbeatInfo info{config_.fwVersion, (now - bootMs_) / 1000, false, 0, false, 0};
+  info.hasRssi = ports_.status.rssi(&info.rssi);
+  info.hasFreeHeap = ports_.status.freeHeap(&info.freeHeap);
+  const size_t length = writeHeartbeat(info, request_, sizeof request_);
+  const HttpResult result = ports_.http.request(HttpMethod::Post, "/devices/me/heartbeat", request_,
+                                                length, response_, sizeof response_,
+                                                config_.requestTimeoutMs);
+  if (result.status == 401) noteUnauthorized();
+}
+
+uint32_t JobRunner::poll() {
+  if (!ports_.status.wifiConnected()) return kWifiRecheckMs;
+  TextBuilder(path_, sizeof path_).text("/devices/me/jobs/next?wait=").unsignedNumber(config_.pollWaitS);
+  const HttpResult result = ports_.http.request(HttpMethod::Get, path_, nullptr, 0, response_,
+                                                sizeof response_,
+                                                (config_.pollWaitS + 10) * 1000);
+  if (result.status == 204) return 0;
+  if (result.status == 401) {
+    noteUnauthorized();
+    return config_.idleWhenRevokedMs;
+  }
+  if (result.status != 200) {
+    const uint32_t wait = jittered(config_.backoffMs);
+    logLine().text("poll failed status=").number(result.status).text("; retry in ")
+        .unsignedNumber(wait).text(" ms");
+    emit();
+    return wait;
+  }
+  const JobParse parsed =
+      parseJobResponse(response_, result.bodyLength, ports_.dispenser.frascoCount(), &job_);
+  if (parsed == JobParse::Unreadable) {
+    job_.clear();
+    logLine().text("poll: job without a readable id; ignored");
+    emit();
+    return jittered(config_.backoffMs);
+  }
+  if (!persist()) {
+    // Nothing was dispensed; the server hands the same job back next poll.
+    job_.clear();
+    dirty_ = false;
+    return jittered(config_.backoffMs);
+  }
+  logLine().text("took job=").unsignedNumber(job_.id).text(" items=").unsignedNumber(job_.itemCount)
+      .text(parsed == JobParse::Malformed ? " (malformed: reporting it failed)" : "");
+  emit();
+  nextReportAt_ = ports_.clock.nowMs();
+  return 0;
+}
+
+void JobRunner::postProgress(size_t index) {
+  if (revoked_ || !ports_.status.wifiConnected()) return;
+  const size_t length = writeProgress(job_, index, request_, sizeof request_);
+  TextBuilder(path_, sizeof path_).text("/devices/me/jobs/").unsignedNumber(job_.id).text("/progress");
+  const HttpResult result = ports_.http.request(HttpMethod::Post, path_, request_, length, response_,
+                                                sizeof response_, config_.progressTimeoutMs);
+  if (result.status == 401) noteUnauthorized();
+}
+
+uint32_t JobRunner::dispenseNext() {
+  const size_t index = job_.firstUnfinished();
+  if (index == job_.itemCount) {
+    job_.phase = JobPhase::Reporting;
+    return persist() ? 0 : jittered(config_.backoffMs);
+  }
+  JobItem& item = job_.items[index];
+  item.status = ItemStatus::Starting;
+  if (!persist()) {
+    // Flash still says Pending (or holds the record before it): the motor
+    // must not run until "Starting" is durable.
+    item.status = ItemStatus::Pending;
+    dirty_ = false;
+    return jittered(config_.backoffMs);
+  }
+  logLine().text("dispensing job=").unsignedNumber(job_.id).text(" position=").unsignedNumber(item.position)
+      .text(" frasco=").unsignedNumber(item.frasco).text(" amount_mg=").unsignedNumber(item.amountMg);
+  emit();
+  postProgress(index);
+  const DispenseOutcome outcome = ports_.dispenser.dispense(item.frasco, item.amountMg);
+  item.status = outcome.ok ? ItemStatus::Ok : ItemStatus::Failed;
+  item.error = outcome.ok ? ItemError::None
+                          : (outcome.error == ItemError::None ? ItemError::HardwareFault : outcome.error);
+  item.dispensedMg = outcome.dispensedMg;
+  item.deviceMs = ports_.clock.nowMs();
+  if (job_.allFinished()) job_.phase = JobPhase::Reporting;
+  // If this write fails the result stays in RAM (dirty_) and is retried first
+  // thing next step; if power goes first, the boot rule reports it interrupted.
+  persist();
+  logLine().text(outcome.ok ? "dispensed job=" : "dispense failed job=").unsignedNumber(job_.id)
+      .text(" position=").unsignedNumber(item.position).text(" dispensed_mg=")
+      .unsignedNumber(item.dispensedMg).text(outcome.ok ? "" : " error=").text(itemErrorName(item.error));
+  emit();
+  postProgress(index);
+  if (job_.phase == JobPhase::Reporting) nextReportAt_ = ports_.clock.nowMs();
+  return 0;
+}
+
+uint32_t JobRunner::report() {
+  const uint32_t now = ports_.clock.nowMs();
+  if (!timeReached(now, nextReportAt_)) return nextReportAt_ - now;
+  if (!ports_.status.wifiConnected()) return kWifiRecheckMs;
+  const size_t length = writeCompleteReport(job_, config_.fwVersion, request_, sizeof request_);
+  TextBuilder(path_, sizeof path_).text("/devices/me/jobs/").unsignedNumber(job_.id).text("/complete");
+  const HttpResult result = ports_.http.request(HttpMethod::Post, path_, request_, length, response_,
+                                                sizeof response_, config_.requestTimeoutMs);
+  const int status = result.status;
+  if (status == 200 || status == 409 || status == 404 || permanentlyRefused(status)) {
+    logLine().text(status == 200   ? "report accepted job="
+                   : status == 409 ? "report settled (server already has a result) job="
+                   : status == 404 ? "report abandoned (job unknown to server) job="
+                                   : "report abandoned (refused) job=")
+        .unsignedNumber(job_.id).text(" status=").number(status);
+    emit();
+    finishJob();
+    return 0;
+  }
+  if (status == 401) {
+    noteUnauthorized();
+    return config_.idleWhenRevokedMs;
+  }
+  const uint32_t wait = jittered(config_.retryPeriodMs);
+  nextReportAt_ = ports_.clock.nowMs() + wait;
+  logLine().text("report failed job=").unsignedNumber(job_.id).text(" status=").number(status)
+      .text("; retry in ").unsignedNumber(wait).text(" ms");
+  emit();
+  return wait;
+}
+
+void JobRunner::finishJob() {
+  ++reportsFinished_;
+  job_.clear();
+  // Erasing is writing the Idle record. If it fails, dirty_ makes the next
+  // step retry before any poll; if power goes first, the report is sent
+  // again after boot and the server answers it as a replay.
+  persist();
+}
+
+}  // namespace yaguts

@@ -1,0 +1,46 @@
+// The device side of the wire contract's device protocol: reading the job a
+// long poll returns, and writing progress, complete and heartbeat bodies.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+
+namespace yaguts {
+
+enum class JobParse : uint8_t {
+  Ok,         ///< `job` holds the job, phase Running (or Reporting if it has no usable items)
+  Malformed,  ///< the id was read but the items cannot be executed: `job` is an empty Reporting job
+  Unreadable  ///< no job id could be read
+};
+
+/// Reads `{"job": {"id": N, "items": [{"position", "frasco_index", "amount_mg"}, ...], ...}}`.
+/// Unknown members are skipped. Items the hardware cannot do (a frasco beyond
+/// `frascoCount`, an amount beyond 32 bits) become Failed items that will not
+/// be dispensed; a job whose items cannot be stored at all is reported with an
+/// empty log, which the server counts as every item failed.
+JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, Job* job);
+
+/// The write* functions return the body length, or 0 if it did not fit.
+
+/// `{"position", "frasco_index", "status", "dispensed_mg", "error"?}` for item `index`;
+/// a Starting item is written as status "dispensing".
+size_t writeProgress(const Job& job, size_t index, char* out, size_t capacity);
+
+/// `{"execution_logs": [...], "fw_version"}`. The body is a pure function of
+/// the persisted job, so a report retried after a reboot is the same JSON and
+/// the server answers it as a replay.
+size_t writeCompleteReport(const Job& job, const char* fwVersion, char* out, size_t capacity);
+
+struct HeartbeatInfo {
+  const char* fwVersion;
+  uint32_t uptimeS;
+  bool hasRssi;
+  int32_t rssi;
+  bool hasFreeHeap;
+  uint32_t freeHeap;
+};
+size_t writeHeartbeat(const HeartbeatInfo& info, char* out, size_t capacity);
+
+/// Returns 0 from the write* functions means the body did not fit.
+}  // namespace yaguts

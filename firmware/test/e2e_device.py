@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""End-to-end: the host build of the firmware (yaguts-device) against the real server.
+
+Starts `.build/release/yaguts serve --port 0 --data TMP`, registers a user,
+creates a 3-frasco device, refills it, and then:
+  1. runs a job to completion (--once);
+  2. SIGKILLs the device mid-dispense and restarts it: the job resumes, the
+     interrupted item is reported failed and is never dispensed again;
+  3. stops the server while the device dispenses, restarts it on the same
+     data dir and port: the device kept dispensing and reports once it is back;
+  4. checks that the server's stock equals exactly the refills minus what the
+     device's own ledger says it dispensed.
+
+Python 3 stdlib only. Exits 0 with "SKIP: server binary not built" if the
+server binary does not exist. Ends with a line "N passed, N failed".
+Environment: YAGUTS_E2E_SERVER overrides the server command (e.g. for a
+stand-in server); YAGUTS_E2E_VERBOSE=1 echoes the device's log.
+"""
+import json
+import os
+import queue
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIRMWARE = ROOT / "firmware"
+DEVICE_BIN = FIRMWARE / ".build" / "yaguts-device"
+DEFAULT_SERVER = ROOT / ".build" / "release" / "yaguts"
+VERBOSE = os.environ.get("YAGUTS_E2E_VERBOSE") == "1"
+REFILL_MG = 100_000
+
+passed = 0
+failed = 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+    sys.stdout.flush()
+    return condition
+
+
+class Server:
+    """The server process; restartable on the same data dir and port."""
+
+    def __init__(self, command, data_dir, log_path):
+        self.command = command
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.proc = None
+        self.port = 0
+        self.url = None
+
+    def start(self, port=0, attempts=20):
+        for _ in range(attempts):
+            log = open(self.log_path, "ab")
+            self.proc = subprocess.Popen(
+                self.command + ["serve", "--port", str(port), "--data", str(self.data_dir)],
+                stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+            log.close()
+            lines = queue.Queue()
+            threading.Thread(target=self._drain, args=(self.proc.stdout, lines), daemon=True).start()
+            try:
+                first = lines.get(timeout=30)
+            except queue.Empty:
+                first = ""
+            match = re.match(r"listening on (http://127\.0\.0\.1:(\d+))", first or "")
+            if match:
+                self.url, self.port = match.group(1), int(match.group(2))
+                return
+            # The port may still be held by the previous process: try again.
+            self.stop()
+            time.sleep(0.5)
+        raise RuntimeError("server did not start (see %s)" % self.log_path)
+
+    @staticmethod
+    def _drain(stream, lines):
+        for raw in stream:
+            lines.put(raw.decode(errors="replace").strip())
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+def api(server, method, path, body=None, token=None, expect=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(server.url + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        status, raw = err.code, err.read()
+    payload = json.loads(raw) if raw else None
+    if expect is not None and status != expect:
+        raise RuntimeError(f"{method} {path}: expected {expect}, got {status}: {raw[:300]!r}")
+    return status, payload
+
+
+class Device:
+    """One run of yaguts-device; its stderr is collected line by line."""
+
+    def __init__(self, args):
+        self.lines = []
+        self.done = False
+        self.cond = threading.Condition()
+        self.proc = subprocess.Popen([str(DEVICE_BIN)] + args, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            line = raw.decode(errors="replace").rstrip()
+            if VERBOSE:
+                print("   | " + line, file=sys.stderr)
+            with self.cond:
+                self.lines.append(line)
+                self.cond.notify_all()
+        with self.cond:
+            self.done = True
+            self.cond.notify_all()
+
+    def wait_for(self, pattern, timeout):
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for line in self.lines:
+                    if regex.search(line):
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0 or self.done:
+                    return None
+                self.cond.wait(min(left, 0.2))
+
+    def count(self, pattern):
+        regex = re.compile(pattern)
+        with self.cond:
+            return sum(1 for line in self.lines if regex.search(line))
+
+    def wait_exit(self, timeout):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def ledger_totals(path):
+    """frasco -> mg, from the device's own record of completed dispenses."""
+    totals = {}
+    if not path.exists():
+        return totals
+    for line in path.read_text().splitlines():
+        m = re.match(r"dispensed frasco=(\d+) mg=(\d+)$", line)
+        if m:
+            totals[int(m.group(1))] = totals.get(int(m.group(1)), 0) + int(m.group(2))
+    return totals
+
+
+def ledger_lines(path):
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def main():
+    override = os.environ.get("YAGUTS_E2E_SERVER")
+    if override:
+        command = shlex.split(override)
+    else:
+        if not DEFAULT_SERVER.exists():
+            print(f"SKIP: server binary not built ({DEFAULT_SERVER})")
+            print("0 passed, 0 failed, 1 skipped")
+            return 0
+        command = [str(DEFAULT_SERVER)]
+    if not DEVICE_BIN.exists():
+        subprocess.run(["make", "-s", "-C", str(FIRMWARE), "device"], check=True)
+
+    tmp = Path(tempfile.mkdtemp(prefix="yaguts-e2e-"))
+    server = Server(command, tmp / "data", tmp / "server.log")
+    devices = []
+    try:
+        server.start()
+        _, reg = api(server, "POST", "/auth/register",
+                     {"email": "e2e-device@example.com", "password": "correct horse battery"}, expect=201)
+        user = reg["token"]
+        _, created = api(server, "POST", "/devices", {"name": "e2e", "frascos": 3}, token=user, expect=201)
+        device_id, device_token = created["device"]["id"], created["device_token"]
+        for index in range(3):
+            api(server, "POST", f"/devices/{device_id}/frascos/{index}/refill", {"amount_mg": REFILL_MG},
+                token=user, expect=200)
+
+        flash = tmp / "device.flash"
+        ledger = tmp / "ledger.txt"
+
+        def device(extra, dispense_ms):
+            d = Device(["--server", server.url, "--token", device_token, "--flash", str(flash),
+                        "--ledger", str(ledger), "--frascos", "3", "--dispense-ms", str(dispense_ms),
+                        "--retry-ms", "200", "--wait", "2", "--heartbeat-ms", "1000",
+                        "--backoff-ms", "200"] + extra)
+            devices.append(d)
+            return d
+
+        def new_job(amounts):
+            _, body = api(server, "POST", "/jobs", {
+                "device_id": device_id,
+                "items": [{"frasco_index": i, "amount_mg": mg} for i, mg in enumerate(amounts)]},
+                token=user, expect=201)
+            return body["job"]["id"]
+
+        def job(job_id):
+            return api(server, "GET", f"/jobs/{job_id}", token=user, expect=200)[1]["job"]
+
+        # 1. A job runs to completion.
+        j1 = new_job([1000, 2000, 3000])
+        d = device(["--once"], 100)
+        check("device exits 0 after one job (--once)", d.wait_exit(60) == 0)
+        got = job(j1)
+        check("job 1 is done", got["status"] == "done", got["status"])
+        check("job 1 items dispensed as asked",
+              [(i["status"], i["dispensed_mg"]) for i in got["items"]] == [("ok", 1000), ("ok", 2000), ("ok", 3000)],
+              json.dumps(got["items"]))
+
+        # 2. SIGKILL mid-dispense, restart: resume, never dispense twice.
+        j2 = new_job([500, 600, 700])
+        d = device([], 800)
+        killed = d.wait_for(rf"dispensing job={j2} position=1 ", 30)
+        check("device reaches item 1 of job 2", killed is not None)
+        time.sleep(0.3)  # the motor of item 1 is running
+        before = ledger_lines(ledger)
+        d.kill()
+        d = device(["--once"], 800)
+        check("restarted device exits 0 after reporting job 2", d.wait_exit(60) == 0)
+        check("restart reports item 1 interrupted", d.count(r"position=1 interrupted") == 1)
+        check("restart does not dispense item 0 or 1 again", d.count(rf"dispensing job={j2} position=[01] ") == 0)
+        check("restart dispenses item 2 once", d.count(rf"dispensing job={j2} position=2 ") == 1)
+        check("ledger grew by exactly item 2", ledger_lines(ledger) == before + 1)
+        got = job(j2)
+        check("job 2 is done_partial", got["status"] == "done_partial", got["status"])
+        statuses = [i["status"] for i in got["items"]]
+        check("job 2: item 1 failed, 0 and 2 ok", statuses == ["ok", "failed", "ok"], str(statuses))
+
+        # 3. The server goes away while the device dispenses; it comes back on the same port.
+        j3 = new_job([400, 450, 480])
+        port = server.port
+        before = ledger_lines(ledger)
+        d = device(["--once"], 500)
+        check("device takes job 3", d.wait_for(rf"took job={j3} ", 30) is not None)
+        server.stop()
+        deadline = time.monotonic() + 30
+        while ledger_lines(ledger) < before + 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        check("device dispensed all of job 3 with the server down", ledger_lines(ledger) == before + 3)
+        check("device retries its report while the server is down",
+              d.wait_for(rf"report failed job={j3} .*; retry in", 10) is not None)
+        time.sleep(1.0)
+        retries = d.count(rf"report failed job={j3} ")
+        check("retries are spaced by the retry period, not a busy loop", 2 <= retries <= 15, str(retries))
+        server.start(port=port)
+        check("device reports job 3 once the server is back", d.wait_exit(60) == 0)
+        got = job(j3)
+        check("job 3 is done", got["status"] == "done", got["status"])
+
+        # 4. Stock: exactly refills minus what the device's ledger says left each frasco.
+        _, dev = api(server, "GET", f"/devices/{device_id}", token=user, expect=200)
+        totals = ledger_totals(ledger)
+        stock = {f["index"]: f["stock_mg"] for f in dev["device"]["frascos"]}
+        expected = {i: REFILL_MG - totals.get(i, 0) for i in range(3)}
+        check("server stock equals refills minus the device's ledger", stock == expected,
+              f"server={stock} device={expected}")
+        check("device reported its fw_version", dev["device"].get("fw_version") == "0.1.0-host",
+              str(dev["device"].get("fw_version")))
+        _, listed = api(server, "GET", f"/jobs?device_id={device_id}", token=user, expect=200)
+        check("no job left running", all(j["status"] != "running" for j in listed["jobs"]))
+    except Exception as exc:  # a broken step counts as a failure, never a crash
+        check("e2e run completes without errors", False, repr(exc))
+    finally:
+        for d in devices:
+            d.kill()
+        server.stop()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

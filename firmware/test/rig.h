@@ -1,0 +1,72 @@
+// A whole simulated device for runner tests: fakes wired to a JobRunner that
+// can be rebooted (destroyed and rebuilt on the same flash, as after a power
+// cut), and a driver that steps it with the fake clock.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "../core/job_runner.h"
+#include "../host/fakes.h"
+
+namespace rig {
+
+using namespace yaguts;
+using namespace yaguts::fakes;
+
+struct Device {
+  Power power;
+  FakeClock clock;
+  FakeFlash flash{power};
+  FakeHardware hardware{power, clock, 4};
+  FakeServer server{power, clock};
+  FakeStatus status;
+  CaptureLog log;
+  RunnerConfig config;
+  std::unique_ptr<JobRunner> runner;
+  int reboots = 0;
+
+  Device() {
+    config.fwVersion = "test-1.0";
+    config.retryPeriodMs = 30000;
+    config.pollWaitS = 5;
+    config.heartbeatPeriodMs = 30000;
+    config.backoffMs = 2000;
+  }
+
+  /// (Re)starts the firmware on the flash as it is now, with power restored.
+  void boot() {
+    power.on = true;
+    runner = std::make_unique<JobRunner>(config, RunnerPorts{flash, server, hardware, clock, status, log},
+                                         1234u + static_cast<uint32_t>(reboots));
+    runner->boot();
+  }
+
+  /// One step, then the wait it asks for. Returns false if power was lost.
+  bool step() {
+    const uint32_t wait = runner->step();
+    if (!power.on) return false;
+    clock.sleepMs(wait);
+    return true;
+  }
+
+  /// Steps (rebooting after every power cut) until `done()` or `limit` steps.
+  template <typename Done>
+  bool runUntil(Done done, int limit = 2000) {
+    for (int i = 0; i < limit; ++i) {
+      if (done()) return true;
+      if (!step()) {
+        ++reboots;
+        boot();
+      }
+    }
+    return done();
+  }
+
+  bool jobSettled(uint64_t id) {
+    ServerJob* job = server.find(id);
+    return job != nullptr && !job->report.empty() && runner->state() == JobRunner::State::Idle &&
+           !runner->job().id;
+  }
+};
+
+}  // namespace rig

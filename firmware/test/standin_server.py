@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""A small stand-in for `yaguts serve`, only for exercising e2e_device.py and
+yaguts-device before the real server exists. It implements just the routes the
+e2e test uses, per the wire contract, with state in DATA/state.json (rewritten
+atomically after each change). It is not the server and proves nothing about it.
+
+    YAGUTS_E2E_SERVER="python3 firmware/test/standin_server.py" python3 firmware/test/e2e_device.py
+"""
+import json
+import os
+import re
+import secrets
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+LOCK = threading.Condition()
+STATE = {"users": {}, "devices": {}, "jobs": {}, "next_id": 1}
+DATA = None
+
+
+def save():
+    tmp = os.path.join(DATA, "state.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(STATE, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, os.path.join(DATA, "state.json"))
+
+
+def new_id():
+    STATE["next_id"] += 1
+    return STATE["next_id"] - 1
+
+
+def public_job(job):
+    return {k: job[k] for k in ("id", "device_id", "status", "items", "created_at", "started_at", "completed_at")}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=None, headers=()):
+        raw = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def error(self, status, code):
+        self.reply(status, {"error": {"code": code, "message": code}})
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return json.loads(self.rfile.read(n) or b"null")
+
+    def bearer(self):
+        auth = self.headers.get("Authorization", "")
+        return auth[7:] if auth.startswith("Bearer ") else None
+
+    def do_GET(self):
+        self.route("GET")
+
+    def do_POST(self):
+        self.route("POST")
+
+    def route(self, method):
+        url = urlparse(self.path)
+        path, query = url.path, parse_qs(url.query)
+        token = self.bearer()
+        body = self.body() if method == "POST" else None
+        with LOCK:
+            user = next((u for u in STATE["users"].values() if token in u["tokens"]), None)
+            device = next((d for d in STATE["devices"].values() if d["token"] == token), None)
+        if method == "POST" and path == "/auth/register":
+            with LOCK:
+                uid = new_id()
+                tok = secrets.token_hex(32)
+                STATE["users"][str(uid)] = {"id": uid, "email": body["email"], "tokens": [tok]}
+                save()
+            return self.reply(201, {"user": {"id": uid, "email": body["email"]}, "token": tok})
+        if path.startswith("/devices/me/"):
+            if device is None:
+                return self.error(401, "unauthorized")
+            return self.device_route(method, path, query, body, device)
+        if user is None:
+            return self.error(401, "unauthorized")
+        with LOCK:
+            if method == "POST" and path == "/devices":
+                did = new_id()
+                tok = secrets.token_hex(32)
+                dev = {"id": did, "owner": user["id"], "name": body["name"], "token": tok, "fw_version": None,
+                       "frascos": [{"index": i, "ingredient": None, "stock_mg": 0, "capacity_mg": None}
+                                   for i in range(body["frascos"])]}
+                STATE["devices"][str(did)] = dev
+                save()
+                return self.reply(201, {"device": self.public_device(dev), "device_token": tok})
+            m = re.fullmatch(r"/devices/(\d+)/frascos/(\d+)/refill", path)
+            if method == "POST" and m:
+                dev = STATE["devices"][m.group(1)]
+                frasco = dev["frascos"][int(m.group(2))]
+                frasco["stock_mg"] += body["amount_mg"]
+                save()
+                return self.reply(200, {"frasco": frasco})
+            m = re.fullmatch(r"/devices/(\d+)", path)
+            if method == "GET" and m:
+                return self.reply(200, {"device": self.public_device(STATE["devices"][m.group(1)])})
+            if method == "POST" and path == "/jobs":
+                jid = new_id()
+                job = {"id": jid, "device_id": body["device_id"], "status": "pending", "report": None,
+                       "items": [{"position": p, "frasco_index": it["frasco_index"], "amount_mg": it["amount_mg"],
+                                  "status": "pending", "dispensed_mg": 0} for p, it in enumerate(body["items"])],
+                       "created_at": time.time(), "started_at": None, "completed_at": None}
+                STATE["jobs"][str(jid)] = job
+                save()
+                LOCK.notify_all()
+                return self.reply(201, {"job": public_job(job)})
+            m = re.fullmatch(r"/jobs/(\d+)", path)
+            if method == "GET" and m:
+                return self.reply(200, {"job": public_job(STATE["jobs"][m.group(1)])})
+            if method == "GET" and path == "/jobs":
+                did = int(query["device_id"][0])
+                jobs = [public_job(j) for j in STATE["jobs"].values() if j["device_id"] == did]
+                return self.reply(200, {"jobs": sorted(jobs, key=lambda j: -j["id"])})
+        return self.error(404, "not_found")
+
+    @staticmethod
+    def public_device(dev):
+        return {k: dev[k] for k in ("id", "name", "fw_version", "frascos")}
+
+    def device_route(self, method, path, query, body, device):
+        if method == "POST" and path == "/devices/me/heartbeat":
+            return self.reply(200, {"server_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+        if method == "GET" and path == "/devices/me/jobs/next":
+            deadline = time.monotonic() + int(query.get("wait", ["0"])[0])
+            with LOCK:
+                while True:
+                    mine = sorted((j for j in STATE["jobs"].values() if j["device_id"] == device["id"]),
+                                  key=lambda j: j["id"])
+                    job = next((j for j in mine if j["status"] == "running"), None) or \
+                        next((j for j in mine if j["status"] == "pending"), None)
+                    if job is not None:
+                        job["status"] = "running"
+                        job["started_at"] = job["started_at"] or time.time()
+                        save()
+                        return self.reply(200, {"job": public_job(job)})
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return self.reply(204)
+                    LOCK.wait(left)
+        m = re.fullmatch(r"/devices/me/jobs/(\d+)/(progress|complete)", path)
+        if method == "POST" and m:
+            with LOCK:
+                job = STATE["jobs"].get(m.group(1))
+                if job is None or job["device_id"] != device["id"]:
+                    return self.error(404, "not_found")
+                if m.group(2) == "progress":
+                    return self.reply(202, {})
+                if job["report"] is not None:
+                    if job["report"] == body:
+                        return self.reply(200, dict(job["result"], replayed=True), [("Idempotent-Replayed", "true")])
+                    return self.reply(409, {"error": {"code": "conflict", "message": "already"}, "result": job["result"]})
+                ok = 0
+                for entry in body["execution_logs"]:
+                    item = job["items"][entry["position"]]
+                    item["status"] = entry["status"]
+                    item["dispensed_mg"] = entry["dispensed_mg"]
+                    if entry["status"] == "ok":
+                        ok += 1
+                        frasco = device["frascos"][entry["frasco_index"]]
+                        frasco["stock_mg"] = max(0, frasco["stock_mg"] - entry["dispensed_mg"])
+                for item in job["items"]:
+                    if item["status"] == "pending":
+                        item["status"] = "failed"
+                job["status"] = "done" if ok == len(job["items"]) else ("failed" if ok == 0 else "done_partial")
+                job["report"] = body
+                job["completed_at"] = time.time()
+                if body.get("fw_version"):
+                    device["fw_version"] = body["fw_version"]
+                job["result"] = {"job_id": job["id"], "status": job["status"], "replayed": False,
+                                 "stock": [{"frasco_index": f["index"], "stock_mg": f["stock_mg"]}
+                                           for f in device["frascos"]]}
+                save()
+                return self.reply(200, job["result"])
+        return self.error(404, "not_found")
+
+
+def main():
+    global DATA, STATE
+    args = sys.argv[1:]
+    if args and args[0] == "serve":
+        args = args[1:]
+    port, DATA = 8080, "./data"
+    for i, a in enumerate(args):
+        if a == "--port":
+            port = int(args[i + 1])
+        if a == "--data":
+            DATA = args[i + 1]
+    os.makedirs(DATA, exist_ok=True)
+    if os.path.exists(os.path.join(DATA, "state.json")):
+        with open(os.path.join(DATA, "state.json")) as f:
+            STATE = json.load(f)
+    ThreadingHTTPServer.allow_reuse_address = True
+    ThreadingHTTPServer.daemon_threads = True
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    print(f"listening on http://127.0.0.1:{httpd.server_address[1]}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=httpd.shutdown).start())
+    httpd.serve_forever()
+    httpd.server_close()
+
+
+if __name__ == "__main__":
+    main()

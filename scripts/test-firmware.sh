@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Firmware tests: host unit and crash-point tests (ASan/UBSan), the Arduino
+# compile check, the xtensa size check (skips without the cross compiler),
+# the device program against a Python stand-in server, and the end-to-end
+# test against the real server (skips if .build/release/yaguts is not built).
+# Ends with one line "firmware: N passed, N failed" summing every runner.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+status=0
+run() {
+  local out
+  out=$(mktemp)
+  "$@" 2>&1 | tee "$out"
+  local rc=${PIPESTATUS[0]}
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+  if [ -n "$line" ]; then
+    passed=$((passed + $(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')))
+    failed=$((failed + $(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')))
+  elif [ "$rc" -ne 0 ]; then
+    failed=$((failed + 1))
+  fi
+  [ "$rc" -eq 0 ] || status=1
+  rm -f "$out"
+}
+run make -s -C firmware test
+run make -s -C firmware xtensa-size
+run env YAGUTS_E2E_SERVER="python3 firmware/test/standin_server.py" python3 firmware/test/e2e_device.py
+run python3 firmware/test/e2e_device.py
+echo "firmware: $passed passed, $failed failed"
+exit $status
