@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Installs the system packages Yaguts builds against (and, with --test, what the
-# tests use). Idempotent: installs only what is missing. Needs root (or sudo).
+# Installs what Yaguts needs on Debian, only what is missing, and says so.
+#   setup-deps.sh          build and run: libuv, SQLite and libcrypt headers, pkg-config
+#   setup-deps.sh --test   also what the tests use: curl, python3-venv (pytest,
+#                          websockets, h11, selenium go into .venv via pip),
+#                          node (UI unit tests), chromium + chromium-driver (browser tests),
+#                          gcc-xtensa-lx106 (firmware size check)
+#   setup-deps.sh --bench  also nginx and wrk (the HTTP comparison benchmark)
 set -euo pipefail
 want=(libuv1-dev libsqlite3-dev libcrypt-dev pkg-config)
-if [ "${1:-}" = "--test" ]; then
-  want+=(curl python3-venv)
-fi
+case "${1:-}" in
+  --test) want+=(curl python3-venv python3-pip chromium chromium-driver gcc-xtensa-lx106 make g++)
+          command -v node >/dev/null 2>&1 || want+=(nodejs) ;;
+  --bench) want+=(nginx-light wrk) ;;
+esac
 missing=()
 for p in "${want[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -14,5 +21,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing with apt-get: ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--test" ]; then
+  if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c 'import websockets, h11, selenium' 2>/dev/null; then
+    echo "setup: creating .venv with pip: pytest websockets h11 selenium" >&2
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check \
+      'pytest>=8,<10' 'websockets>=13,<16' 'h11>=0.14,<1' 'selenium>=4.20,<5'
+  fi
 fi

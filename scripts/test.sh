@@ -1,10 +1,36 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (apt-get, pip into .venv),
-# builds in release mode, then runs the Swift tests.
-set -euo pipefail
+# Runs every test, after installing what the tests need (apt-get; pip into .venv):
+#   1. release build (the binary the end-to-end suites drive)   5. end-to-end + interop (pytest: curl, websockets, h11)
+#   2. swift test (unit, integration over real sockets)         6. web UI: node unit tests, then headless Chromium
+#   3. firmware host tests, crash points, device vs server      7. fuzzers: HTTP parser and WebSocket decoder (libFuzzer)
+#   4. benchmark smoke runs (consistency, not speed)
+# Every suite runs even if an earlier one failed; the last line sums them up.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup-deps.sh --test
-echo "test: release build" >&2
-swift build -c release
-echo "test: swift test" >&2
-swift test --parallel
+./scripts/setup-deps.sh --test || exit 1
+export YAGUTS_BIN="$PWD/.build/release/yaguts"
+export FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+
+passed=0; failed=0; failures=()
+suite() {
+  local name=$1; shift
+  echo "=== $name: $*" >&2
+  local started=$SECONDS
+  if "$@"; then passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - started)) s)" >&2
+  else failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - started)) s)" >&2; fi
+}
+
+suite build swift build -c release
+if [ ! -x "$YAGUTS_BIN" ]; then echo "release build failed; nothing else can run" >&2; echo "suites: 0 passed, 1 failed"; exit 1; fi
+suite swift-test swift test
+suite firmware ./scripts/test-firmware.sh
+suite benchmarks-smoke ./scripts/bench-smoke.sh
+suite e2e ./scripts/e2e.sh
+suite ui-unit node --test Tests/ui/
+suite ui-browser .venv/bin/pytest -q Tests/browser
+suite fuzz-http ./scripts/fuzz-http.sh
+suite fuzz-ws ./scripts/fuzz-ws.sh
+
+[ ${#failures[@]} -eq 0 ] || echo "failed suites: ${failures[*]}" >&2
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
