@@ -3,9 +3,10 @@
 // the device's live feed go in; a view model comes out.
 //
 // Invariants:
-// - A final job (done, done_partial, failed, cancelled) never goes back: later
-//   progress, stale snapshots and repeated `completed` messages change nothing.
-// - `completed` and a final snapshot are authoritative: they replace the items.
+// - A final job (done, done_partial, failed, cancelled) never changes again:
+//   later progress, snapshots and repeated `completed` messages change nothing
+//   (the server's first report decides, and it is durable before it is sent).
+// - The first `completed` or final snapshot is authoritative: it replaces the items.
 // - A non-final snapshot (e.g. after a reconnect) is authoritative for the job,
 //   but live item results already seen are kept where the snapshot still says
 //   `pending`: progress is not persisted by the server, and losing what the
@@ -52,11 +53,11 @@ function itemsFromJob(job) {
     .sort((a, b) => a.position - b.position);
 }
 
-function applyJob(state, job, now, { authoritative }) {
+function applyJob(state, job, now) {
   if (!job || job.id !== state.jobId) return state;
+  // The first final state seen is the recorded result (the server's first report decides).
+  if (state.final) return state;
   const final = isFinalStatus(job.status);
-  if (state.final && !final) return state; // stale: the job cannot un-finish
-  if (state.final && final && !authoritative) return state;
   let items = itemsFromJob(job);
   if (!final) {
     const previous = new Map(state.items.map((it) => [it.position, it]));
@@ -112,12 +113,12 @@ export function reduceMonitor(state, ev, now) {
   if (!ev || typeof ev !== 'object') return state;
   switch (ev.type) {
     case 'snapshot': {
-      const next = applyJob(state, ev.job, now, { authoritative: true });
+      const next = applyJob(state, ev.job, now);
       return next === state ? state : { ...next, snapshots: state.snapshots + 1 };
     }
     case 'completed': {
       if (!ev.job || !isFinalStatus(ev.job.status)) return state;
-      return applyJob(state, ev.job, now, { authoritative: true });
+      return applyJob(state, ev.job, now);
     }
     case 'progress':
       return applyProgress(state, ev, now);
