@@ -73,6 +73,7 @@ export class JobExecutionMonitor {
       onClose: () => this.dispose(),
     });
     this.dialog.dialog.dataset.jobId = String(this.jobId);
+    this.dialog.dialog.dataset.reconnects = '0';
 
     this.jobSocket = new ReconnectingSocket(wsUrl(`/ws/jobs/${this.jobId}`), {
       onMessage: (msg) => this.dispatch(msg),
@@ -103,6 +104,7 @@ export class JobExecutionMonitor {
 
   dispatch(ev) {
     if (this.closed) return;
+    if (ev.type === 'connection') this.noteConnection(ev.state);
     const before = this.state;
     this.state = reduceMonitor(this.state, ev, Date.now());
     if (this.state === before) return;
@@ -110,6 +112,20 @@ export class JobExecutionMonitor {
     if (this.state.deviceId && !this.deviceSocket) this.watchDevice(this.state.deviceId);
     if (this.state.final && !before.final) this.onFinal();
     this.render();
+  }
+
+  /**
+   * Exposes the socket's history on the dialog (data-connection, data-reconnects)
+   * so tests and support can tell a reconnect happened without racing the UI.
+   */
+  noteConnection(state) {
+    const d = this.dialog?.dialog;
+    if (!d) return;
+    if (state === 'open') {
+      if (this.everOpened) d.dataset.reconnects = String(Number(d.dataset.reconnects ?? 0) + 1);
+      this.everOpened = true;
+    }
+    d.dataset.connection = state;
   }
 
   watchDevice(deviceId) {
