@@ -244,7 +244,14 @@ def fill(driver, css: str, text: str) -> None:
 
 
 def click(driver, css: str, timeout: float = 10.0) -> None:
-    visible(driver, css, timeout).click()
+    """Clicks once the element is visible; retries if a live re-render replaced it meanwhile."""
+    def attempt(d):
+        e = d.find_element(By.CSS_SELECTOR, css)
+        if not e.is_displayed():
+            return False
+        e.click()
+        return True
+    wait(driver, timeout).until(attempt, f"could not click {css}")
 
 
 def stock_mg(driver, i: int) -> int:
@@ -254,6 +261,8 @@ def stock_mg(driver, i: int) -> int:
 def sign_up(driver, server, email: str) -> None:
     driver.get(server.url + "/")
     el(driver, S.ready)
+    # The UI follows an English browser; the tests read Portuguese labels, so choose it.
+    Select(el(driver, S.lang)).select_by_value("pt-BR")
     click(driver, S.goto_register)
     fill(driver, S.register_email, email)
     fill(driver, S.register_password, PASSWORD)

@@ -200,3 +200,13 @@ test('items are ordered by position whatever the server order', () => {
   const s = run([[{ type: 'snapshot', job: j }]]);
   assert.deepEqual(s.items.map((i) => i.position), [0, 1, 2]);
 });
+
+test('the live error text of a failed item survives the completed message, which has none', () => {
+  const s = run([
+    [{ type: 'snapshot', job: job('running', ['pending', 'pending']) }],
+    [progress(0, 'failed', { error: 'motor stalled' }), 10],
+    [{ type: 'completed', job: job('done_partial', ['failed', 'ok']) }, 20],
+  ]);
+  assert.equal(s.items[0].error, 'motor stalled');
+  assert.equal(s.items[1].error, null);
+});

@@ -203,7 +203,7 @@ export class JobExecutionMonitor {
     this.el.status.dataset.status = v.error ? 'error' : (v.status ?? 'loading');
     this.el.status.className = `monitor-status tone-${v.error ? 'bad' : v.tone}`;
     mount(this.el.status, icon(v.error ? 'warn' : OVERALL_ICON[v.status] ?? 'clock', v.status === 'running' ? 'spin' : ''),
-      h('strong', {}, t(statusKey)), summary ? h('span', { class: 'muted' }, ` · ${summary}`) : null);
+      h('strong', {}, t(statusKey)), summary ? h('span', { class: 'muted' }, summary) : null);
     this.el.progress.max = Math.max(1, v.total);
     this.el.progress.value = v.finished;
 

@@ -58,14 +58,15 @@ function applyJob(state, job, now) {
   // The first final state seen is the recorded result (the server's first report decides).
   if (state.final) return state;
   const final = isFinalStatus(job.status);
-  let items = itemsFromJob(job);
-  if (!final) {
-    const previous = new Map(state.items.map((it) => [it.position, it]));
-    items = items.map((it) => {
-      const old = previous.get(it.position);
-      return old && it.status === 'pending' && ITEM_RANK[old.status] > 0 ? { ...it, ...pick(old) } : it;
-    });
-  }
+  const previous = new Map(state.items.map((it) => [it.position, it]));
+  const items = itemsFromJob(job).map((it) => {
+    const old = previous.get(it.position);
+    if (!old) return it;
+    if (!final && it.status === 'pending' && ITEM_RANK[old.status] > 0) return { ...it, ...pick(old) };
+    // Job items carry no error text; keep the one the device reported live.
+    if (it.status === 'failed' && !it.error && old.status === 'failed') return { ...it, error: old.error };
+    return it;
+  });
   return {
     ...state,
     deviceId: job.device_id ?? state.deviceId,

@@ -193,7 +193,7 @@ export async function renderDevice(ctx, route, main) {
   const live = new ReconnectingSocket(wsUrl(`/ws/devices/${id}`), {
     onMessage: (msg) => {
       if (msg.type !== 'device' || !msg.device || msg.device.id !== id) return;
-      if (apply(msg.device)) loadMovements(false);
+      if (apply(msg.device)) { loadMovements(false); loadJobs(); }
     },
     onState: (s) => {
       liveEl.dataset.state = s;
