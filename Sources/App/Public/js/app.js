@@ -1,0 +1,161 @@
+// Boot: session, i18n, header, hash router. Each view is a function
+// (ctx, route) → optional cleanup, rendered into <main id="main">.
+
+import { createApi } from './core/api.js';
+import { createI18n, LANGUAGES } from './core/i18n.js';
+import { parseRoute, PUBLIC_ROUTES, href } from './core/routes.js';
+import { h, mount } from './ui/dom.js';
+import { setDialogStrings } from './ui/dialog.js';
+import { renderLogin, renderRegister } from './views/auth.js';
+import { renderDevices } from './views/devices.js';
+import { renderDevice } from './views/device.js';
+import { renderJobs } from './views/jobs.js';
+
+const TOKEN_KEY = 'yaguts.token';
+
+/** The bearer token: sessionStorage (survives reload, not the tab), memory if storage is refused. */
+function createTokenStore() {
+  let memory = null;
+  return {
+    get() {
+      try { return sessionStorage.getItem(TOKEN_KEY) ?? memory; } catch { return memory; }
+    },
+    set(token) {
+      memory = token;
+      try {
+        if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+      } catch { /* memory only */ }
+    },
+  };
+}
+
+const i18n = createI18n({ storage: safeLocalStorage(), preferred: navigator.language });
+const tokenStore = createTokenStore();
+const ctx = {
+  i18n,
+  t: (k, p) => i18n.t(k, p),
+  user: null,
+  simulator: null, // Promise<boolean>, probed once per session
+  navigate(name, params, query) { location.hash = href(name, params, query); },
+  toast,
+  api: null,
+};
+ctx.api = createApi({
+  fetch: (...a) => window.fetch(...a),
+  tokenStore,
+  onUnauthorized: () => {
+    if (!ctx.user) return;
+    ctx.user = null;
+    tokenStore.set(null);
+    renderHeader();
+    toast(ctx.t('auth.sessionExpired'), 'warn');
+    ctx.navigate('login');
+  },
+});
+ctx.simulatorAvailable = () => (ctx.simulator ??= ctx.api.simulatorAvailable());
+ctx.setUser = (user) => { ctx.user = user; ctx.simulator = null; renderHeader(); };
+ctx.logout = async () => {
+  try { await ctx.api.logout(); } catch { /* the token is dropped either way */ }
+  ctx.user = null;
+  renderHeader();
+  ctx.navigate('login');
+};
+
+function safeLocalStorage() {
+  try { return window.localStorage; } catch { return null; }
+}
+
+const main = document.getElementById('main');
+const headerNav = document.getElementById('header-nav');
+let cleanup = null;
+
+function renderHeader() {
+  const { t } = ctx;
+  const lang = h('select', { id: 'lang-select', 'data-testid': 'lang-select', 'aria-label': t('nav.language'), onchange: (e) => i18n.setLang(e.target.value) },
+    LANGUAGES.map((l) => h('option', { value: l, selected: l === i18n.lang }, t(`lang.${l}`))));
+  const items = ctx.user
+    ? [
+      h('a', { href: href('devices'), id: 'nav-devices', 'data-testid': 'nav-devices' }, t('nav.devices')),
+      h('a', { href: href('jobs'), id: 'nav-jobs', 'data-testid': 'nav-jobs' }, t('nav.jobs')),
+      h('span', { class: 'user muted', id: 'nav-user', title: ctx.user.email }, ctx.user.email),
+      h('button', { type: 'button', class: 'btn small', id: 'logout', 'data-testid': 'logout', onclick: () => ctx.logout() }, t('nav.logout')),
+    ]
+    : [];
+  mount(headerNav, items, lang);
+  markCurrentNav();
+}
+
+function markCurrentNav() {
+  const name = parseRoute(location.hash).name;
+  for (const a of headerNav.querySelectorAll('a')) {
+    const current = (a.id === 'nav-devices' && (name === 'devices' || name === 'device')) || (a.id === 'nav-jobs' && (name === 'jobs' || name === 'job'));
+    if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
+const VIEWS = {
+  login: renderLogin,
+  register: renderRegister,
+  devices: renderDevices,
+  device: renderDevice,
+  jobs: renderJobs,
+  job: renderJobs,
+  notFound: (c) => { mount(main, h('h1', { tabindex: '-1' }, c.t('notFound.title')), h('p', {}, h('a', { href: href('devices') }, c.t('nav.devices')))); },
+};
+
+async function route() {
+  const r = parseRoute(location.hash);
+  if (!ctx.user && !PUBLIC_ROUTES.includes(r.name)) { ctx.navigate('login'); return; }
+  if (ctx.user && PUBLIC_ROUTES.includes(r.name)) { ctx.navigate('devices'); return; }
+  try { cleanup?.(); } catch { /* a view's cleanup must not block navigation */ }
+  // Dialogs belong to the page they were opened on (closing a monitor releases its sockets).
+  for (const d of document.querySelectorAll('dialog[open]')) d.close();
+  cleanup = null;
+  markCurrentNav();
+  main.setAttribute('aria-busy', 'true');
+  main.dataset.view = r.name;
+  try {
+    cleanup = (await VIEWS[r.name](ctx, r, main)) ?? null;
+  } finally {
+    main.removeAttribute('aria-busy');
+  }
+  document.title = `${main.querySelector('h1')?.textContent ?? ''} · Yaguts`;
+  // Move focus to the new page's heading, so keyboard and screen reader users land on it.
+  main.querySelector('h1')?.focus({ preventScroll: true });
+}
+
+/** A short message in the live region at the bottom of the page. */
+function toast(text, tone = 'ok') {
+  const region = document.getElementById('toasts');
+  const el = h('p', { class: `toast tone-${tone}`, 'data-testid': 'toast' }, text);
+  region.append(el);
+  setTimeout(() => el.remove(), 5000);
+}
+
+function applyLanguage() {
+  document.documentElement.lang = i18n.lang;
+  setDialogStrings({ close: ctx.t('action.close') });
+  document.getElementById('skip-link').textContent = ctx.t('nav.skip');
+  renderHeader();
+}
+
+i18n.onChange(() => { applyLanguage(); route(); });
+// The skip link must not touch the hash: the router owns it.
+document.getElementById('skip-link').addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
+window.addEventListener('hashchange', route);
+
+async function boot() {
+  applyLanguage();
+  // A token in this tab, or only the HttpOnly cookie after a reload: /me tells.
+  try {
+    ctx.setUser(await ctx.api.me());
+  } catch {
+    tokenStore.set(null);
+    ctx.user = null;
+  }
+  renderHeader();
+  await route();
+  document.body.dataset.ready = 'true';
+}
+
+boot();

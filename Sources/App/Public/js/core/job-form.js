@@ -1,0 +1,81 @@
+// Validation of the new-job form, before anything is sent.
+//
+// The form speaks grams; the API takes integer milligrams. Errors are returned
+// keyed by the API's own field paths (`items[2].amount_mg`), so client-side and
+// server-side (422) errors land next to the same inputs. Messages are i18n keys.
+
+import { parseGramsToMg } from './format.js';
+
+export const MAX_JOB_ITEMS = 32;
+/** Upper bound per item, a guard against a slip of the finger (10 kg). */
+export const MAX_ITEM_MG = 10_000_000;
+
+/**
+ * @param {object} input
+ * @param {number} input.deviceId
+ * @param {number} input.frascoCount  number of frascos on the device
+ * @param {{frascoIndex: string|number, grams: string}[]} input.items  rows in form order
+ * @returns {{ok: true, body: {device_id: number, items: {frasco_index: number, amount_mg: number}[]}}
+ *         | {ok: false, formError: string|null, fields: Record<string, string>}}
+ */
+export function validateJobForm({ deviceId, frascoCount, items }) {
+  const fields = {};
+  let formError = null;
+
+  if (!Number.isInteger(deviceId) || deviceId <= 0) formError = 'validation.deviceRequired';
+  const rows = Array.isArray(items) ? items : [];
+  if (rows.length < 1) formError = formError ?? 'validation.itemsMin';
+  if (rows.length > MAX_JOB_ITEMS) formError = formError ?? 'validation.itemsMax';
+
+  const body = { device_id: deviceId, items: [] };
+  rows.forEach((row, i) => {
+    const index = typeof row.frascoIndex === 'string' && row.frascoIndex.trim() !== ''
+      ? Number(row.frascoIndex)
+      : row.frascoIndex;
+    if (!Number.isInteger(index) || index < 0 || index >= frascoCount) {
+      fields[`items[${i}].frasco_index`] = 'validation.frascoRange';
+    }
+    const mg = parseGramsToMg(row.grams);
+    if (mg == null) {
+      fields[`items[${i}].amount_mg`] = 'validation.amountNumber';
+    } else if (mg <= 0) {
+      fields[`items[${i}].amount_mg`] = 'validation.amountPositive';
+    } else if (mg > MAX_ITEM_MG) {
+      fields[`items[${i}].amount_mg`] = 'validation.amountTooLarge';
+    }
+    body.items.push({ frasco_index: index, amount_mg: mg });
+  });
+
+  if (formError || Object.keys(fields).length > 0) {
+    return { ok: false, formError: formError ?? 'validation.fixFields', fields };
+  }
+  return { ok: true, body };
+}
+
+/** Validation of a single grams field (refill, adjust, capacity). */
+export function validateGrams(text, { allowZero = false, allowEmpty = false } = {}) {
+  if (allowEmpty && (text == null || String(text).trim() === '')) return { ok: true, mg: null };
+  const mg = parseGramsToMg(text);
+  if (mg == null) return { ok: false, error: 'validation.amountNumber' };
+  if (!allowZero && mg <= 0) return { ok: false, error: 'validation.amountPositive' };
+  if (mg > 1_000_000_000) return { ok: false, error: 'validation.amountTooLarge' };
+  return { ok: true, mg };
+}
+
+/** The sign-up form: the same rules the server enforces, said earlier. */
+export function validateCredentials({ email, password }, { register = false } = {}) {
+  const fields = {};
+  if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email.trim())) fields.email = 'validation.email';
+  if (typeof password !== 'string' || password.length === 0) fields.password = 'validation.passwordRequired';
+  else if (register && password.length < 10) fields.password = 'validation.passwordShort';
+  return Object.keys(fields).length ? { ok: false, fields } : { ok: true };
+}
+
+/** Device creation: a name and 1..16 frascos. */
+export function validateNewDevice({ name, frascos }) {
+  const fields = {};
+  if (typeof name !== 'string' || name.trim() === '') fields.name = 'validation.nameRequired';
+  const n = Number(frascos);
+  if (!Number.isInteger(n) || n < 1 || n > 16) fields.frascos = 'validation.frascosRange';
+  return Object.keys(fields).length ? { ok: false, fields } : { ok: true, body: { name: name.trim(), frascos: n } };
+}

@@ -1,0 +1,94 @@
+// The devices list: online state, firmware, last seen; "new device" shows its token once.
+
+import { validateNewDevice } from '../core/job-form.js';
+import { href } from '../core/routes.js';
+import { h, icon, mount, field } from '../ui/dom.js';
+import { formDialog } from '../ui/dialog.js';
+import { onlineBadge, lastSeenText, showDeviceToken } from './common.js';
+import { wsUrl, ReconnectingSocket } from '../ui/reconnecting-socket.js';
+import { errorText } from '../ui/dom.js';
+
+export async function renderDevices(ctx, _route, main) {
+  const { t } = ctx;
+  const list = h('ul', { class: 'device-list', id: 'device-list', 'data-testid': 'device-list' });
+  const newBtn = h('button', { type: 'button', class: 'btn primary', id: 'device-new', 'data-testid': 'device-new', onclick: () => newDevice(ctx) }, icon('plus'), t('devices.new'));
+  mount(main,
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, t('devices.title')), newBtn),
+    list);
+
+  let devices;
+  try {
+    devices = await ctx.api.listDevices();
+  } catch (err) {
+    mount(list, h('li', { class: 'notice tone-bad', role: 'alert' }, errorText(err, t)));
+    return null;
+  }
+  if (devices.length === 0) {
+    mount(list, h('li', { class: 'empty' }, icon('flask'), h('p', {}, t('devices.empty'))));
+    return null;
+  }
+  const rows = new Map();
+  mount(list, devices.map((d) => {
+    const li = deviceRow(ctx, d);
+    rows.set(d.id, li);
+    return li;
+  }));
+
+  // Keep online state and last seen fresh without a reload: one live feed per device.
+  // Bounded: a large fleet is refreshed by polling instead of opening dozens of sockets.
+  if (devices.length <= 20) {
+    const sockets = devices.map((d) => new ReconnectingSocket(wsUrl(`/ws/devices/${d.id}`), {
+      onMessage: (msg) => {
+        if (msg.type !== 'device' || !msg.device) return;
+        const old = rows.get(msg.device.id);
+        const fresh = deviceRow(ctx, msg.device);
+        old?.replaceWith(fresh);
+        rows.set(msg.device.id, fresh);
+      },
+    }).start());
+    return () => sockets.forEach((s) => s.stop());
+  }
+  const timer = setInterval(async () => {
+    try {
+      for (const d of await ctx.api.listDevices()) {
+        const fresh = deviceRow(ctx, d);
+        rows.get(d.id)?.replaceWith(fresh);
+        rows.set(d.id, fresh);
+      }
+    } catch { /* next tick */ }
+  }, 15000);
+  return () => clearInterval(timer);
+}
+
+function deviceRow(ctx, d) {
+  const { t, i18n } = ctx;
+  return h('li', { class: 'device-row card', 'data-testid': `device-row-${d.id}`, 'data-device-id': d.id },
+    h('div', { class: 'device-row-main' },
+      h('a', { href: href('device', { id: d.id }), class: 'device-name', 'data-testid': `device-link-${d.id}` }, d.name),
+      onlineBadge(t, d.online, { 'data-testid': `device-online-${d.id}` })),
+    h('dl', { class: 'facts' },
+      h('div', {}, h('dt', {}, t('device.frascos')), h('dd', {}, String(d.frascos.length))),
+      h('div', {}, h('dt', {}, t('device.firmware')), h('dd', {}, d.fw_version || '—')),
+      h('div', {}, h('dt', {}, t('device.lastSeen')), h('dd', {}, h('time', { datetime: d.last_seen_at ?? '' }, lastSeenText(t, i18n.lang, d))))));
+}
+
+function newDevice(ctx) {
+  const { t } = ctx;
+  formDialog({
+    t,
+    title: t('devices.new'),
+    testid: 'device-new-dialog',
+    submitLabel: t('action.create'),
+    submitId: 'device-create-submit',
+    fields: [
+      field({ id: 'device-name', label: t('device.name'), field: 'name', autocomplete: 'off', required: true, maxlength: 100 }),
+      field({ id: 'device-frascos', label: t('device.frascoCount'), field: 'frascos', type: 'number', min: 1, max: 16, value: '4', inputmode: 'numeric', hint: t('device.frascoCountHint') }),
+    ],
+    validate(form) {
+      const v = validateNewDevice({ name: form.querySelector('#device-name').value, frascos: form.querySelector('#device-frascos').value });
+      return v.ok ? v : { ok: false, fields: Object.fromEntries(Object.entries(v.fields).map(([k, key]) => [k, t(key)])) };
+    },
+    submit: (_form, v) => ctx.api.createDevice(v.body.name, v.body.frascos),
+    onDone: (r) => showDeviceToken(ctx, r.device_token, { onClose: () => ctx.navigate('device', { id: r.device.id }) }),
+  });
+}

@@ -1,0 +1,81 @@
+// Job history with filters by device and status, paged with `before`.
+// #/jobs/{id} shows the same list and opens that job's monitor.
+
+import { href } from '../core/routes.js';
+import { h, mount, errorText } from '../ui/dom.js';
+import { JobExecutionMonitor } from '../job-execution-monitor.js';
+import { jobRow } from './common.js';
+
+const PAGE = 25;
+const STATUSES = ['pending', 'running', 'done', 'done_partial', 'failed', 'cancelled'];
+
+export async function renderJobs(ctx, route, main) {
+  const { t } = ctx;
+  const deviceId = Number(route.query.device) || undefined;
+  const status = STATUSES.includes(route.query.status) ? route.query.status : undefined;
+
+  let devices = [];
+  try { devices = await ctx.api.listDevices(); } catch { /* names are a nicety */ }
+  const names = new Map(devices.map((d) => [d.id, d.name]));
+
+  const deviceSel = h('select', { id: 'job-filter-device', 'data-testid': 'job-filter-device' },
+    h('option', { value: '' }, t('jobs.allDevices')),
+    devices.map((d) => h('option', { value: String(d.id), selected: d.id === deviceId }, d.name)));
+  const statusSel = h('select', { id: 'job-filter-status', 'data-testid': 'job-filter-status' },
+    h('option', { value: '' }, t('jobs.allStatuses')),
+    STATUSES.map((s) => h('option', { value: s, selected: s === status }, t(`jobStatus.${s}`))));
+  const applyFilters = () => ctx.navigate('jobs', {}, { device: deviceSel.value, status: statusSel.value });
+  deviceSel.addEventListener('change', applyFilters);
+  statusSel.addEventListener('change', applyFilters);
+
+  const list = h('ul', { class: 'job-list', id: 'job-list', 'data-testid': 'job-list' });
+  const more = h('button', { type: 'button', class: 'btn', id: 'jobs-more', 'data-testid': 'jobs-more', hidden: true, onclick: () => load(true) }, t('action.loadMore'));
+
+  mount(main,
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, t('jobs.title'))),
+    h('form', { class: 'filters card', role: 'search', 'aria-label': t('jobs.filters'), onsubmit: (e) => { e.preventDefault(); applyFilters(); } },
+      h('div', { class: 'field' }, h('label', { for: 'job-filter-device' }, t('jobs.device')), deviceSel),
+      h('div', { class: 'field' }, h('label', { for: 'job-filter-status' }, t('jobs.status')), statusSel)),
+    list, more);
+
+  let oldest;
+  async function load(next) {
+    try {
+      const jobs = await ctx.api.listJobs({ deviceId, status, limit: PAGE, before: next ? oldest : undefined });
+      if (!next) list.replaceChildren();
+      if (!next && jobs.length === 0) list.append(h('li', { class: 'empty muted' }, t('jobs.empty')));
+      for (const j of jobs) list.append(jobRow(ctx, j, { deviceName: names.get(j.device_id) ?? `#${j.device_id}`, actions: actionsFor }));
+      if (jobs.length) oldest = jobs.at(-1).id;
+      more.hidden = jobs.length < PAGE;
+    } catch (err) {
+      mount(list, h('li', { class: 'notice tone-bad', role: 'alert' }, errorText(err, t)));
+    }
+  }
+
+  function watch(job) {
+    const device = devices.find((d) => d.id === job.device_id) ?? null;
+    new JobExecutionMonitor({ api: ctx.api, i18n: ctx.i18n, jobId: job.id, device, onClosed: () => load(false) }).open();
+  }
+
+  function actionsFor(job) {
+    const w = h('button', { type: 'button', class: 'btn small', 'data-testid': `job-${job.id}-watch`, onclick: () => watch(job) }, t('job.watch'));
+    if (job.status !== 'pending') return w;
+    return [w, h('button', {
+      type: 'button', class: 'btn small danger', 'data-testid': `job-${job.id}-cancel`,
+      onclick: async () => {
+        try { await ctx.api.cancelJob(job.id); } catch (err) { ctx.toast(errorText(err, t), 'bad'); }
+        load(false);
+      },
+    }, t('job.cancel'))];
+  }
+
+  await load(false);
+  if (route.name === 'job') {
+    // The monitor of one job, over its history; closing it returns to the list's address.
+    new JobExecutionMonitor({
+      api: ctx.api, i18n: ctx.i18n, jobId: route.params.id, device: null,
+      onClosed: () => { if (location.hash === href('job', { id: route.params.id })) history.replaceState(null, '', href('jobs')); load(false); },
+    }).open();
+  }
+  return null;
+}
