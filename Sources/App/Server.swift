@@ -53,6 +53,11 @@ struct Server {
             "threads": .int(configuration.loopThreads), "database": "\(configuration.databasePath)",
         ])
 
+        if configuration.simulator {
+            let resumed = try await Simulator(dispenser).resumeAll()
+            if resumed > 0 { logger.info("simulations_resumed", ["count": .int(resumed)]) }
+        }
+
         let maintenance = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))

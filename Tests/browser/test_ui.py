@@ -227,8 +227,12 @@ def gone(driver, css: str, timeout: float = 10.0) -> None:
 
 
 def attr(driver, css: str, name: str):
-    found = driver.find_elements(By.CSS_SELECTOR, css)
-    return found[0].get_attribute(name) if found else None
+    """The attribute, or None; a live re-render may replace the element between find and read."""
+    try:
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        return found[0].get_attribute(name) if found else None
+    except StaleElementReferenceException:
+        return None
 
 
 def wait_attr(driver, css: str, name: str, expected, timeout: float = 10.0) -> None:

@@ -6,6 +6,11 @@ import YagutsRuntime
 /// item, loses the network for a configured drop (progress posted meanwhile is
 /// lost, dispensing goes on), and delivers its completion report, retrying
 /// until the network is back.
+///
+/// Like the firmware, it keeps its state in durable storage (the
+/// `simulations` table stands in for flash): the plan, and each finished
+/// item's result. After a server restart ``resumeAll()`` carries every
+/// unfinished simulation on from its next item.
 public struct Simulator: Sendable {
     let dispenser: Dispenser
 
@@ -18,6 +23,13 @@ public struct Simulator: Sendable {
         public var simulateWifiDrop: Bool?
         public var dropAtFrascoIndex: Int?
         public var dropDurationSeconds: Double?
+    }
+
+    struct Plan: Codable, Sendable {
+        var delayMs: Int
+        var failing: [Int]
+        var dropAt: Int?
+        var dropDurationMs: Int64
     }
 
     /// Validates and starts the simulation in the background; returns at once.
@@ -35,46 +47,60 @@ public struct Simulator: Sendable {
             throw DomainError.conflict(code: "job_not_pending", message: "Only a pending job can be simulated.")
         }
         let device = DeviceIdentity(deviceID: job.deviceId, userID: userID)
-        let plan = Plan(delay: .milliseconds(delay), failing: Set(request.failFrascoIndices ?? []),
+        let plan = Plan(delayMs: delay, failing: request.failFrascoIndices ?? [],
                         dropAt: request.simulateWifiDrop == true ? (request.dropAtFrascoIndex ?? job.items.first?.frascoIndex) : nil,
-                        dropDuration: .milliseconds(Int64(dropSeconds * 1000)))
+                        dropDurationMs: Int64(dropSeconds * 1000))
         let taken = try await DeviceProtocol(dispenser).take(device, jobID: job.id)
         guard taken.status == .running else {
             throw DomainError.conflict(code: "job_not_pending", message: "Only a pending job can be simulated.")
         }
-        let protocolPath = DeviceProtocol(dispenser)
-        Task.detached {
-            await Self.run(taken, device: device, plan: plan, via: protocolPath)
+        let row = SimulationQueries.Row(jobID: job.id, userID: userID, deviceID: job.deviceId,
+                                        planJSON: try WireJSON.encodeString(plan), logsJSON: "[]")
+        try await dispenser.database.write { try SimulationQueries.insert($0, row) }
+        let dispenser = dispenser
+        Task.detached { await Self.run(taken, device: device, plan: plan, done: [], dispenser: dispenser) }
+    }
+
+    /// Carries on every simulation that a restart interrupted. Returns how many.
+    @discardableResult
+    public func resumeAll() async throws -> Int {
+        let rows = try await dispenser.database.write { try SimulationQueries.unfinished($0) }
+        for row in rows {
+            guard let plan = try? WireJSON.decode(Plan.self, from: row.planJSON),
+                  let done = try? WireJSON.decode([ExecutionLog].self, from: row.logsJSON),
+                  let job = try? await JobService(dispenser).job(userID: row.userID, id: row.jobID) else { continue }
+            let device = DeviceIdentity(deviceID: row.deviceID, userID: row.userID)
+            let dispenser = dispenser
+            Task.detached { await Self.run(job, device: device, plan: plan, done: done, dispenser: dispenser) }
         }
+        return rows.count
     }
 
-    struct Plan: Sendable {
-        let delay: Duration
-        let failing: Set<Int>
-        let dropAt: Int?
-        let dropDuration: Duration
-    }
-
-    private static func run(_ job: Job, device: DeviceIdentity, plan: Plan, via deviceProtocol: DeviceProtocol) async {
+    private static func run(_ job: Job, device: DeviceIdentity, plan: Plan, done: [ExecutionLog], dispenser: Dispenser) async {
+        let deviceProtocol = DeviceProtocol(dispenser)
+        let failing = Set(plan.failing)
         var dropEnds: ContinuousClock.Instant?
         func networkDown() -> Bool { dropEnds.map { ContinuousClock.now < $0 } ?? false }
-        var logs: [ExecutionLog] = []
-        var deviceMs: Int64 = 0
-        for item in job.items {
+        var logs = done
+        var deviceMs = Int64(done.count * plan.delayMs)
+        for item in job.items.dropFirst(done.count) {
             if dropEnds == nil, let dropAt = plan.dropAt, item.frascoIndex == dropAt {
-                dropEnds = .now + plan.dropDuration
+                dropEnds = .now + .milliseconds(plan.dropDurationMs)
             }
             if !networkDown() {
                 try? await deviceProtocol.progress(device, jobID: job.id, report: ProgressReport(
                     position: item.position, frascoIndex: item.frascoIndex, status: .dispensing, dispensedMg: 0, error: nil))
             }
-            try? await Task.sleep(for: plan.delay)
-            deviceMs += Int64(plan.delay.components.seconds * 1000)
-            let failed = plan.failing.contains(item.frascoIndex)
+            try? await Task.sleep(for: .milliseconds(plan.delayMs))
+            deviceMs += Int64(plan.delayMs)
+            let failed = failing.contains(item.frascoIndex)
             let log = ExecutionLog(position: item.position, frascoIndex: item.frascoIndex, status: failed ? .failed : .ok,
                                    dispensedMg: failed ? 0 : item.amountMg, error: failed ? "simulated failure" : nil,
                                    deviceMs: deviceMs)
             logs.append(log)
+            if let json = try? WireJSON.encodeString(logs) {
+                _ = try? await dispenser.database.write { try SimulationQueries.saveLogs($0, jobID: job.id, logsJSON: json) }
+            }
             if !networkDown() {
                 try? await deviceProtocol.progress(device, jobID: job.id, report: ProgressReport(
                     position: log.position, frascoIndex: log.frascoIndex, status: failed ? .failed : .ok,
@@ -82,21 +108,21 @@ public struct Simulator: Sendable {
             }
         }
         let report = CompletionReport(executionLogs: logs, fwVersion: "simulator-1")
-        // Like the firmware: retry the report until the server takes it.
-        for _ in 0..<600 {
+        // Like the firmware: retry the report until the server takes it (or refuses it for good).
+        while true {
             if let ends = dropEnds, ContinuousClock.now < ends {
                 try? await Task.sleep(until: ends, clock: .continuous)
                 continue
             }
             do {
                 _ = try await deviceProtocol.complete(device, jobID: job.id, report: report)
-                return
-            } catch let error as DomainError {
-                _ = error
-                return
+                break
+            } catch is DomainError {
+                break
             } catch {
-                try? await Task.sleep(for: .seconds(1))
+                if (try? await Task.sleep(for: .seconds(1))) == nil { return }
             }
         }
+        _ = try? await dispenser.database.write { try SimulationQueries.delete($0, jobID: job.id) }
     }
 }

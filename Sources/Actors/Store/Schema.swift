@@ -87,5 +87,16 @@ public enum Schema {
         CREATE UNIQUE INDEX movements_one_dispense_per_item ON movements(job_id, job_position) WHERE reason = 'dispense';
         CREATE INDEX movements_by_device ON movements(device_id, id);
         """),
+        // The simulator's "flash": a simulated device's plan and the results
+        // of the items it has finished, so a simulation survives a restart.
+        Migration(version: 2, name: "simulations", sql: """
+        CREATE TABLE simulations (
+            job_id     INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+            user_id    INTEGER NOT NULL,
+            device_id  INTEGER NOT NULL,
+            plan_json  TEXT NOT NULL,
+            logs_json  TEXT NOT NULL DEFAULT '[]'
+        );
+        """),
     ]
 }
