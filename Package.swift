@@ -53,6 +53,6 @@ let package = Package(
         ),
         .testTarget(name: "RuntimeTests", dependencies: ["YagutsRuntime"], swiftSettings: strict),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "YagutsRuntime"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["YagutsRuntime"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "Actors", "YagutsRuntime"], swiftSettings: strict),
     ]
 )

@@ -23,6 +23,12 @@ enum WireCoding {
         do {
             value = try WireJSON.decoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Foundation reports a number too large for its type as corrupt data
+            // with no path; find the number ourselves so the error names it.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let path = firstOutOfRangeNumber(in: object, path: "") {
+                throw HTTPError.invalidFields([path: "is out of range"], message: "A number is out of range.")
+            }
             throw invalid(error)
         }
         let echoed = try JSONSerialization.jsonObject(with: WireJSON.encoder().encode(value), options: [])
@@ -48,6 +54,23 @@ enum WireCoding {
                 collectUnknown(sent: s, known: k, path: "\(path)[\(index)]", into: &unknown)
             }
         }
+    }
+
+    /// The path of the first number that is not an integer within Int64.
+    private static func firstOutOfRangeNumber(in value: Any, path: String) -> String? {
+        if let object = value as? [String: Any] {
+            for (key, child) in object.sorted(by: { $0.key < $1.key }) {
+                if let found = firstOutOfRangeNumber(in: child, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        } else if let array = value as? [Any] {
+            for (index, child) in array.enumerated() {
+                if let found = firstOutOfRangeNumber(in: child, path: "\(path)[\(index)]") { return found }
+            }
+        } else if let number = value as? NSNumber, !(value is Bool) {
+            let double = number.doubleValue
+            if !double.isFinite || abs(double) >= 9.2e18 { return path.isEmpty ? "body" : path }
+        }
+        return nil
     }
 
     private static func invalid(_ error: DecodingError) -> HTTPError {

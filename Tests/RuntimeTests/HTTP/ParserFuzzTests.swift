@@ -2,18 +2,6 @@ import Testing
 @testable import YagutsRuntime
 
 /// SplitMix64: a tiny seeded generator, so every run mutates the same way and
-/// a failure names the iteration that reproduces it.
-struct HTTPSeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("HTTP parser under deterministic mutation fuzzing")
 struct ParserFuzzTests {
@@ -25,7 +13,7 @@ struct ParserFuzzTests {
                                          "chunked", "Content-Length: 5\r\n", "Transfer-Encoding: chunked\r\n",
                                          "\r\n\r\n", "HTTP/1.1", "\u{7F}", "%", "?"].map { Array($0.utf8) }
 
-    static func mutate(_ input: [UInt8], using rng: inout HTTPSeededGenerator) -> [UInt8] {
+    static func mutate(_ input: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
@@ -49,7 +37,7 @@ struct ParserFuzzTests {
     }
 
     @Test func mutatedRequestsNeverCrashAndSplitsAgree() {
-        var rng = HTTPSeededGenerator(seed: 0x5EED_4711)
+        var rng = SeededGenerator(seed: 0x5EED_4711)
         var errors = 0, completed = 0
         let limits = HTTPRequestParser.Limits(maxHeaderBytes: 512, maxTargetBytes: 128)
         for iteration in 0..<3000 {
@@ -68,7 +56,7 @@ struct ParserFuzzTests {
     }
 
     @Test func randomGarbageEndsInErrorOrNeedsMore() {
-        var rng = HTTPSeededGenerator(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         for _ in 0..<1000 {
             let bytes = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             var parser = HTTPRequestParser()

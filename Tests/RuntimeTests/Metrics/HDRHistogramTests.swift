@@ -2,21 +2,10 @@ import Foundation
 import Testing
 @testable import YagutsRuntime
 
-/// SplitMix64: a tiny seeded generator, so failures reproduce.
-private struct HistogramSeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Values spread evenly over orders of magnitude, like latencies: 1 … ~10^10.
 private func logUniformValues(count: Int, seed: UInt64) -> [UInt64] {
-    var random = HistogramSeededGenerator(state: seed)
+    var random = SeededGenerator(seed: seed)
     return (0..<count).map { _ in UInt64(pow(10, Double.random(in: 0..<10, using: &random))) }
 }
 

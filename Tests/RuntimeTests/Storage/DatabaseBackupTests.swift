@@ -109,7 +109,7 @@ struct DatabaseBackupTests {
         await database.close()
 
         let garbage = directory.file("garbage.sqlite")
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         try Data((0..<8192).map { _ in UInt8(truncatingIfNeeded: generator.next()) }).write(to: URL(fileURLWithPath: garbage))
         let error = #expect(throws: SQLiteError.self) { try Database.restore(from: garbage, to: path) }
         #expect(error?.code == .notADatabase)

@@ -1,0 +1,47 @@
+import Testing
+@testable import App
+
+@Suite("Command line and environment")
+struct ConfigurationTests {
+    @Test func defaultsAreProduction() throws {
+        let config = try Configuration.parse(arguments: [], environment: [:])
+        #expect(config.command == .serve)
+        #expect(config.host == "127.0.0.1" && config.port == 8080 && config.dataDirectory == "./data")
+        #expect(!config.simulator && !config.testEndpoints)
+    }
+
+    @Test func flagsWinOverEnvironment() throws {
+        let config = try Configuration.parse(
+            arguments: ["serve", "--port", "0", "--host", "::1", "--simulator"],
+            environment: ["YAGUTS_PORT": "9000", "YAGUTS_DATA": "/tmp/x", "YAGUTS_TEST_ENDPOINTS": "1"])
+        #expect(config.port == 0 && config.host == "::1" && config.dataDirectory == "/tmp/x")
+        #expect(config.simulator && config.testEndpoints)
+    }
+
+    @Test func backupAndRestoreTakeAFile() throws {
+        #expect(try Configuration.parse(arguments: ["backup", "b.sqlite", "--data", "d"], environment: [:]).command
+                == .backup(path: "b.sqlite"))
+        #expect(try Configuration.parse(arguments: ["restore", "b.sqlite"], environment: [:]).command
+                == .restore(path: "b.sqlite"))
+        #expect(throws: Configuration.UsageError.self) { try Configuration.parse(arguments: ["backup"], environment: [:]) }
+    }
+
+    @Test(arguments: [["--port", "70000"], ["--port", "x"], ["--bogus"], ["frobnicate"], ["--log-level", "loud"], ["--port"]])
+    func badArgumentsAreRefused(arguments: [String]) {
+        #expect(throws: Configuration.UsageError.self) { try Configuration.parse(arguments: arguments, environment: [:]) }
+    }
+
+    @Test func badEnvironmentIsRefused() {
+        #expect(throws: Configuration.UsageError.self) {
+            try Configuration.parse(arguments: [], environment: ["YAGUTS_PORT": "-1"])
+        }
+    }
+
+    @Test func helpDocumentsEveryOption() {
+        for option in ["--host", "--port", "--data", "--simulator", "--test-endpoints", "--log-level", "--threads",
+                       "--ping-interval", "--idle-timeout", "--offline-after", "--shutdown-grace", "--max-connections",
+                       "backup", "restore"] {
+            #expect(Configuration.help.contains(option), "help lacks \(option)")
+        }
+    }
+}
