@@ -59,6 +59,9 @@ public final class HTTPServerConnection: ByteStreamDelegate {
     private var isProcessing = false
     private var isReadingPaused = false
     private var cachedDate: (second: Int64, text: String) = (.min, "")
+    /// The async handler running now, cancelled if the peer goes away (a
+    /// long-poll then stops waiting instead of taking work for nobody).
+    private var handlerTask: Task<Void, Never>?
 
     /// Called once, on the loop thread, when the stream closes (not on upgrade).
     public var onClose: (() -> Void)?
@@ -109,6 +112,8 @@ public final class HTTPServerConnection: ByteStreamDelegate {
     public func streamDidClose(_ stream: any ByteStream) {
         state = .closed
         cancelTimer()
+        handlerTask?.cancel()
+        handlerTask = nil
         let onClose = self.onClose
         self.onClose = nil
         onClose?()
@@ -228,8 +233,8 @@ public final class HTTPServerConnection: ByteStreamDelegate {
             case .sync(let handler):
                 finish(with: Self.response(from: { try handler(request) }, requestID: request.requestID, onError: onError))
             case .async(let handler):
-                Self.run(handler, request: request, onError: onError,
-                         connection: LoopBound(self, eventLoop: stream.eventLoop))
+                handlerTask = Self.run(handler, request: request, onError: onError,
+                                       connection: LoopBound(self, eventLoop: stream.eventLoop))
             }
         }
     }
@@ -238,9 +243,9 @@ public final class HTTPServerConnection: ByteStreamDelegate {
     /// back to the connection on the loop thread.
     private static func run(_ handler: @escaping Router.AsyncHandler, request: Request,
                             onError: (@Sendable (any Error, String) -> Void)?,
-                            connection: LoopBound<HTTPServerConnection>) {
+                            connection: LoopBound<HTTPServerConnection>) -> Task<Void, Never> {
         let loop = connection.eventLoop
-        Task(executorPreference: loop.executor) {
+        return Task(executorPreference: loop.executor) {
             let response: Response
             do {
                 response = try await handler(request)
@@ -248,9 +253,13 @@ public final class HTTPServerConnection: ByteStreamDelegate {
                 response = Self.response(from: { throw error }, requestID: request.requestID, onError: onError)
             }
             if loop.inEventLoop {
+                connection.value.handlerTask = nil
                 connection.value.finish(with: response)
             } else {
-                loop.execute { connection.value.finish(with: response) }
+                loop.execute {
+                    connection.value.handlerTask = nil
+                    connection.value.finish(with: response)
+                }
             }
         }
     }
