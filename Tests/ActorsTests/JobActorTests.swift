@@ -181,3 +181,26 @@ struct JobActorTests {
         }
     }
 }
+
+@Suite("Idempotency in the database itself")
+struct DatabaseIdempotencyTests {
+    /// Two Dispensers on one file stand for two server processes: their
+    /// JobActors know nothing of each other, so only the database's guards
+    /// (the guarded status UPDATE and the one-dispense-per-item index) can
+    /// keep the second from deducting again.
+    @Test func twoProcessesOnOneFileDeductOnce() async throws {
+        let f = try await Fixture.make()
+        defer { Task { await f.close() } }
+        let other = try Dispenser.open(path: f.directory.appendingPathComponent("test.sqlite").path) { SharedBytes($0) }
+        let job = try await f.createJob([(0, 400), (1, 600)])
+        _ = try await DeviceProtocol(f.dispenser).next(f.deviceIdentity, wait: .zero)
+        let report = CompletionReport(executionLogs: [log(0, 0, .ok, 400), log(1, 1, .ok, 600)], fwVersion: nil)
+        async let first = DeviceProtocol(f.dispenser).complete(f.deviceIdentity, jobID: job.id, report: report)
+        async let second = DeviceProtocol(other).complete(f.deviceIdentity, jobID: job.id, report: report)
+        let results = try await [first, second]
+        #expect(results.count { !$0.replayed } == 1)
+        #expect(try await f.stock() == [9600, 9400, 10_000])
+        try await f.expectLedgerConsistent()
+        await other.database.close()
+    }
+}
