@@ -10,12 +10,14 @@ import YagutsRuntime
 public actor DeviceActor {
     public let deviceID: Int64
     private let database: Database
+    private let stopping: ShutdownFlag
     private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     private var nextWaiterID: UInt64 = 0
 
-    init(deviceID: Int64, database: Database) {
+    init(deviceID: Int64, database: Database, stopping: ShutdownFlag) {
         self.deviceID = deviceID
         self.database = database
+        self.stopping = stopping
     }
 
     /// The device's current job, waiting up to `wait` for one to appear.
@@ -24,7 +26,7 @@ public actor DeviceActor {
         while true {
             if let job = try await takeNext() { return job }
             let remaining = deadline - .now
-            guard remaining > .zero, !Task.isCancelled else { return nil }
+            guard remaining > .zero, !Task.isCancelled, !stopping.isSet else { return nil }
             await waitForWork(upTo: remaining)
         }
     }

@@ -15,6 +15,7 @@ public final class Dispenser: Sendable {
     let stockActors: LeasedRegistry<Int64, StockActor>
     let deviceTopics: LeasedRegistry<Int64, BroadcastActor>
     let deviceTokens: DeviceTokenCache
+    let stopping: ShutdownFlag
     /// Wraps a JSON message into a WebSocket text frame (encoded once per event).
     let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
     /// Hears how long each stage of a completion report took (for metrics).
@@ -37,7 +38,16 @@ public final class Dispenser: Sendable {
         self.jobActors = LeasedRegistry { id in
             JobActor(jobID: id, database: database, stocks: stocks, stageObserver: stageObserver, encodeFrame: encodeFrame)
         }
-        self.deviceActors = LeasedRegistry { id in DeviceActor(deviceID: id, database: database) }
+        let stopping = ShutdownFlag()
+        self.stopping = stopping
+        self.deviceActors = LeasedRegistry { id in DeviceActor(deviceID: id, database: database, stopping: stopping) }
+    }
+
+    /// The server is stopping: long-polls answer now (no job) instead of
+    /// waiting out their time, so their connections can close in the grace period.
+    public func beginShutdown() async {
+        stopping.set()
+        for device in deviceActors.values() { await device.jobAvailable() }
     }
 
     /// Retires idle actors and marks silent devices offline. The server calls

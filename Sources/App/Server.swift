@@ -16,6 +16,8 @@ struct Server {
     let configuration: Configuration
 
     func run() async throws {
+        // Before anything can be served: a SIGTERM from then on is a graceful stop.
+        let termination = TerminationSignals()
         let writer = LogWriter()
         let logger = Logger(writer: writer, minimumLevel: LogLevel(parsing: configuration.logLevel) ?? .info)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -66,8 +68,9 @@ struct Server {
             }
         }
 
-        let signal = await Self.waitForTerminationSignal()
+        let signal = await termination.wait()
         logger.info("shutting_down", ["signal": "\(signal)", "grace_seconds": .int(configuration.shutdownGraceSeconds)])
+        await dispenser.beginShutdown()
         await server.shutdown(gracePeriod: .seconds(configuration.shutdownGraceSeconds))
         maintenance.cancel()
         await dispenser.maintain()
@@ -93,38 +96,38 @@ struct Server {
         }
         return http
     }
-
-    /// Waits for SIGINT or SIGTERM (handled once; the default action is off).
-    private static func waitForTerminationSignal() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let queue = DispatchQueue(label: "yaguts.signals")
-            var sources: [any DispatchSourceSignal] = []
-            let fired = SignalLatch()
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler {
-                    if fired.fire() { continuation.resume(returning: number) }
-                }
-                source.resume()
-                sources.append(source)
-            }
-            SignalLatch.keep(sources)
-        }
-    }
 }
 
-/// Resumes the shutdown exactly once however many signals arrive; keeps the
-/// signal sources alive for the life of the process.
-private final class SignalLatch: @unchecked Sendable {
-    private var done = false
-    private static nonisolated(unsafe) var retained: [any DispatchSourceSignal] = []
+/// SIGINT and SIGTERM, handled from the moment this is created (their default
+/// action is turned off then, so no signal can kill the process mid-start-up);
+/// ``wait()`` returns the first one, however early it arrived.
+private final class TerminationSignals: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "yaguts.signals")
+    private var sources: [any DispatchSourceSignal] = []
+    // Guarded by `queue`.
+    private var received: Int32?
+    private var waiter: CheckedContinuation<Int32, Never>?
 
-    /// True the first time. Called on the one signal queue only.
-    func fire() -> Bool {
-        defer { done = true }
-        return !done
+    init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [unowned self] in
+                guard received == nil else { return }
+                received = number
+                waiter?.resume(returning: number)
+                waiter = nil
+            }
+            source.activate()
+            sources.append(source)
+        }
     }
 
-    static func keep(_ sources: [any DispatchSourceSignal]) { retained = sources }
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                if let received { continuation.resume(returning: received) } else { waiter = continuation }
+            }
+        }
+    }
 }

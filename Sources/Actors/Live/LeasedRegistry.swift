@@ -72,4 +72,9 @@ public final class LeasedRegistry<Key: Hashable & Sendable, Value: Sendable>: Se
     }
 
     public var count: Int { entries.withLock { $0.count } }
+
+    /// Every live object (for shutdown); takes no leases.
+    public func values() -> [Value] {
+        entries.withLock { $0.values.map(\.value) }
+    }
 }

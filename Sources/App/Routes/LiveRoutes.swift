@@ -37,7 +37,7 @@ enum LiveRoutes {
                 let accept = try handshake(request)
                 return Response.switchingProtocols(headers: accept) { stream, leftover in
                     let connection = WebSocketConnection(stream: stream, leftover: leftover,
-                                                         configuration: webSocketConfiguration(app, maxMessage: 16 << 20))
+                                                         configuration: echoConfiguration(app))
                     connection.onText = { [unowned connection] text in connection.send(text: text) }
                     connection.onBinary = { [unowned connection] bytes in connection.send(binary: bytes) }
                     connection.start()
@@ -52,6 +52,14 @@ enum LiveRoutes {
         configuration.idleTimeout = .seconds(app.configuration.watcherIdleTimeoutSeconds)
         configuration.maxOutboundBytes = 1 << 20
         configuration.maxMessageSize = maxMessage
+        return configuration
+    }
+
+    /// The echo endpoint exists for conformance suites, which send messages of
+    /// up to 16 MiB and expect them back: it may queue that much.
+    static func echoConfiguration(_ app: AppContext) -> WebSocketConfiguration {
+        var configuration = webSocketConfiguration(app, maxMessage: 16 << 20)
+        configuration.maxOutboundBytes = 64 << 20
         return configuration
     }
 

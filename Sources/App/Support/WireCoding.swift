@@ -12,6 +12,7 @@ import YagutsRuntime
 enum WireCoding {
     static func decode<T: Codable>(_ type: T.Type, from request: Request) throws -> T {
         guard request.hasJSONContentType else { throw HTTPError.unsupportedMediaType }
+        guard JSONSyntax.isValid(request.body) else { throw HTTPError.malformedJSON }
         let data = Data(request.body)
         let object: Any
         do {

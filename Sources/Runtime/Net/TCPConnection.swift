@@ -31,6 +31,8 @@ public final class TCPConnection: ByteStream {
 
     /// How long a graceful close waits for the peer's FIN after ours.
     static let lingerTimeout: Duration = .seconds(2)
+    /// How long a graceful close waits for queued bytes to be taken before resetting.
+    static let flushTimeout: Duration = .seconds(10)
 
     /// Takes an accepted, initialized handle.
     init(handle: UnsafeMutablePointer<uv_tcp_t>, loop: UVEventLoop) {
@@ -107,7 +109,9 @@ public final class TCPConnection: ByteStream {
     private func didWrite(_ count: Int, status: Int32) {
         pendingWriteBytes -= count
         if status < 0 {
-            if !closeStarted || lingering { finishClose(reset: true) }
+            // The peer is gone (reset, broken pipe) or the handle is closing:
+            // nothing queued can be delivered any more, whatever close was asked.
+            finishClose(reset: true)
             return
         }
         guard pendingWriteBytes == 0 else { return }
@@ -126,12 +130,19 @@ public final class TCPConnection: ByteStream {
         case .graceful:
             closeStarted = true
             isOpen = false
-            if pendingWriteBytes == 0 { beginLinger() }
+            if pendingWriteBytes == 0 {
+                beginLinger()
+            } else {
+                // A peer that never reads must not keep the connection forever.
+                let box = LoopBound(self, eventLoop: loop)
+                lingerTimer = loop.scheduleTimer(after: Self.flushTimeout) { box.value.finishClose(reset: true) }
+            }
         }
     }
 
     private func beginLinger() {
         lingering = true
+        lingerTimer?.cancel()
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         let status = uv_shutdown(request, uvStream(handle)) { request, _ in
             request?.deallocate()
