@@ -28,7 +28,7 @@ enum WireCoding {
             // with no path; find the number ourselves so the error names it.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
                let path = firstOutOfRangeNumber(in: object, path: "") {
-                throw HTTPError.invalidFields([path: "is out of range"], message: "A number is out of range.")
+                throw HTTPError.invalidFields([path: "must be an integer within range"], message: "A number is not valid here.")
             }
             throw invalid(error)
         }
@@ -57,7 +57,9 @@ enum WireCoding {
         }
     }
 
-    /// The path of the first number that is not an integer within Int64.
+    /// The path of the first number that is not an integer within Int64 (every
+    /// number in the API is one, but the simulator's drop duration, which
+    /// never fails this way).
     private static func firstOutOfRangeNumber(in value: Any, path: String) -> String? {
         if let object = value as? [String: Any] {
             for (key, child) in object.sorted(by: { $0.key < $1.key }) {
@@ -69,7 +71,8 @@ enum WireCoding {
             }
         } else if let number = value as? NSNumber, !(value is Bool) {
             let double = number.doubleValue
-            if !double.isFinite || abs(double) >= 9.2e18 { return path.isEmpty ? "body" : path }
+            let fitsInt64 = double.isFinite && abs(double) < 9.2e18
+            if !fitsInt64 || double.rounded(.towardZero) != double { return path.isEmpty ? "body" : path }
         }
         return nil
     }
