@@ -30,7 +30,9 @@ class Server:
     """One `yaguts serve` process. `restart()` starts a new process on the same
     data directory (a new port); `api` follows it."""
 
-    def __init__(self, data_dir: Path, flags: list[str], env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, flags: list[str], env: dict[str, str] | None = None,
+                 wait_for_signal_handler: bool = True):
+        self.wait_for_signal_handler = wait_for_signal_handler
         self.data_dir = data_dir
         self.flags = flags
         self.env = env or {}
@@ -70,6 +72,25 @@ class Server:
         self.host, self.port = host.strip("[]"), int(port)
         self.api.host = self.host
         self.api.retarget(self.port)
+        if self.wait_for_signal_handler:
+            self._wait_for_sigterm_handler(timeout=10)
+
+    def sigterm_caught(self) -> bool:
+        """True once the process catches SIGTERM (bit 14 of SigCgt)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("SigCgt:"):
+                return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+        return False
+
+    def _wait_for_sigterm_handler(self, timeout: float) -> None:
+        # The server prints its address before it installs its SIGTERM
+        # handler (see test_lifecycle.py); tests that are not about that race
+        # wait for the handler so their teardown's SIGTERM is not lost.
+        deadline = time.monotonic() + timeout
+        while not self.sigterm_caught():
+            assert self.proc.poll() is None, self.stderr_text()
+            assert time.monotonic() < deadline, "server never installed its SIGTERM handler"
+            time.sleep(0.005)
 
     def _first_line(self, timeout: float) -> str:
         assert self.proc is not None and self.proc.stdout is not None
