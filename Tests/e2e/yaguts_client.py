@@ -89,7 +89,7 @@ class Api:
 
     def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
                 raw: bytes | None = None, timeout: float = 30.0,
-                conn: http.client.HTTPConnection | None = None) -> Reply:
+                conn: http.client.HTTPConnection | None = None, source: str | None = None) -> Reply:
         hdrs = dict(headers or {})
         payload = raw
         if body is not None:
@@ -97,7 +97,8 @@ class Api:
             hdrs.setdefault("Content-Type", "application/json")
         own = conn is None
         if own:
-            conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout,
+                                              source_address=(source, 0) if source else None)
         try:
             conn.request(method, path, body=payload, headers=hdrs)
             response = conn.getresponse()
