@@ -47,10 +47,7 @@ def test_job_watch_snapshot_progress_completed_once(server, api, user):
     assert api.progress(device, job["id"], 0, 0, "dispensing", 3).status == 202
     progress = watcher.next()
     assert progress == {"type": "progress", "job_id": job["id"], "position": 0, "frasco_index": 0,
-                        "status": "dispensing", "dispensed_mg": 3, "error": None} or \
-        ({k: v for k, v in progress.items() if k != "error"} ==
-         {"type": "progress", "job_id": job["id"], "position": 0, "frasco_index": 0, "status": "dispensing",
-          "dispensed_mg": 3} and "error" not in progress)
+                        "status": "dispensing", "dispensed_mg": 3, "error": None}
     assert api.complete(device, job["id"], ok_logs(job)).status == 200
     completed = watcher.next()
     assert completed["type"] == "completed" and completed["job"] == api.get_job(user, job["id"])
@@ -217,7 +214,6 @@ def test_slow_watcher_is_dropped_without_delaying_others(server, api, user):
 
     # Control characters escape to six bytes each in JSON: ~24 KiB per event.
     sent: list[int] = []
-    saw_429 = False
     deadline = time.monotonic() + 60
     while api.metric("yaguts_watchers_dropped_slow_total") <= dropped_before:
         assert time.monotonic() < deadline, "the slow watcher was never dropped"
@@ -226,7 +222,6 @@ def test_slow_watcher_is_dropped_without_delaying_others(server, api, user):
             error = f"{n:08d}" + "\x01" * 4088
             reply = api.progress(device, job["id"], n % 2, n % 2, "dispensing", n, error=error)
             if reply.status == 429:
-                saw_429 = True
                 retry_after = reply.header("Retry-After")
                 assert retry_after is not None and int(retry_after) >= 1
                 assert reply.json["error"]["code"]
@@ -254,7 +249,6 @@ def test_slow_watcher_is_dropped_without_delaying_others(server, api, user):
     completed, rest = reader.until("completed")
     assert rest == [] and completed["job"]["status"] == "done"
     reader.close()
-    _ = saw_429  # pacing is exercised whenever the burst runs out
 
 
 # -- graceful shutdown -------------------------------------------------------
