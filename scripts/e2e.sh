@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# End-to-end and interop tests: the real `yaguts` binary over real sockets,
+# driven by clients this project did not write (curl, websockets, h11, urllib).
+#
+#   scripts/e2e.sh [pytest args...]      e.g. scripts/e2e.sh -k websocket -x
+#
+# YAGUTS_BIN picks the binary (default .build/debug/yaguts; built if missing).
+# The Python tools live in .venv, created on first use with pinned versions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export YAGUTS_BIN="${YAGUTS_BIN:-.build/debug/yaguts}"
+if [[ ! -x "$YAGUTS_BIN" ]]; then
+    echo "e2e: $YAGUTS_BIN missing; building (debug)" >&2
+    swift build
+fi
+command -v curl >/dev/null || { echo "e2e: curl is required" >&2; exit 1; }
+
+requirements=(pytest==9.2.0 websockets==17.4 h11==0.16.0)
+stamp=.venv/.e2e-requirements
+if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "${requirements[*]}" ]]; then
+    echo "e2e: preparing .venv (${requirements[*]})" >&2
+    python3 -m venv .venv
+    .venv/bin/python -m pip install -q --disable-pip-version-check "${requirements[@]}"
+    echo "${requirements[*]}" > "$stamp"
+fi
+
+exec .venv/bin/python -m pytest -q Tests/e2e "$@"
