@@ -40,7 +40,7 @@ def test_curl_chunked_upload(server, api, user):
     text, code = result.stdout.decode().rsplit("\n", 1)
     assert code == "201", text
     job = json.loads(text)["job"]
-    assert job["items"] == [{"position": 0, "frasco_index": 1, "amount_mg": 42, "status": "pending", "dispensed_mg": 0}]
+    assert job["items"] == [{"position": 0, "frasco_index": 1, "amount_mg": 42, "status": "pending", "dispensed_mg": 0, "error": None}]
     assert api.get_job(user, job["id"])["device_id"] == device.id
 
 

@@ -54,7 +54,6 @@ RESET_BUG = ("BUG: a connection the client resets (RST) while the server has a r
              "(~98 of 100 resets) and keeps SIGTERM from ever finishing")
 
 
-@pytest.mark.xfail(strict=True, reason=RESET_BUG)
 def test_abusive_connections_leak_nothing(server_factory):
     server = server_factory("--test-endpoints")
     api = server.api
@@ -99,7 +98,6 @@ def test_abusive_connections_without_reset_leak_nothing(server_factory):
     assert api.get("/healthz").json == {"status": "ok"}
 
 
-@pytest.mark.xfail(strict=True, reason=RESET_BUG)
 def test_sigterm_after_reset_connections_exits(server_factory):
     server = server_factory()
     for _ in range(20):

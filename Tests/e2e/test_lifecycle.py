@@ -11,9 +11,6 @@ import pytest
 from conftest import Server
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the server prints `listening on` (and serves) before it installs its "
-                   "SIGTERM handler; a SIGTERM in that window kills it (exit -15) or is ignored (SIG_IGN set, "
-                   "DispatchSource not yet resumed) so it never exits. Expected: graceful exit 0")
 def test_sigterm_right_after_listening_line_exits_0(tmp_path):
     codes = []
     for attempt in range(5):

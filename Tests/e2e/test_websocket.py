@@ -253,8 +253,6 @@ def test_slow_watcher_is_dropped_without_delaying_others(server, api, user):
 
 # -- graceful shutdown -------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="BUG: SIGTERM closes WebSocket watchers without a close frame "
-                   "(TCPServer.shutdown never calls WebSocketConnection.closeForShutdown); expected close 1001")
 def test_sigterm_closes_watchers_with_1001(server, api, user):
     device = api.device(user, frascos=1)
     job = api.job(user, device, [(0, 5)])
@@ -264,8 +262,6 @@ def test_sigterm_closes_watchers_with_1001(server, api, user):
     assert watcher.wait_closed(15) == 1001
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: SIGTERM drops an in-flight GET /devices/me/jobs/next?wait=25 "
-                   "with no response (connection closed within ms); expected an answer (204 or 503) before close")
 def test_sigterm_answers_long_poll_and_exits_0(server, api, user):
     device = api.device(user, frascos=1)
     job = api.job(user, device, [(0, 5)])
@@ -321,8 +317,6 @@ def test_echo_text_binary_fragmented_ping_and_large(server):
     run(scenario())
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: /ws/echo closes 1008 'too slow to read' when echoing a 1 MiB message: "
-                   "one frame of >= 1 MiB - header exceeds maxOutboundBytes (1 MiB) even for a reading peer")
 def test_echo_one_mebibyte_messages(server):
     async def scenario():
         async with ws_connect(ws_url(server, "/ws/echo"), max_size=4 << 20) as ws:
