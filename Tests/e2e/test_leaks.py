@@ -49,11 +49,6 @@ def kill_if_stuck(server, settled: bool) -> None:
         server.kill9()
 
 
-RESET_BUG = ("BUG: a connection the client resets (RST) while the server has a response to write "
-             "(after a full request, or after garbage that earns a 400) is never closed: its fd leaks "
-             "(~98 of 100 resets) and keeps SIGTERM from ever finishing")
-
-
 def test_abusive_connections_leak_nothing(server_factory):
     server = server_factory("--test-endpoints")
     api = server.api
