@@ -72,6 +72,10 @@ public actor JobActor: SerializingActor {
             if record.job.status == .cancelled {
                 throw DomainError.conflict(code: "job_cancelled", message: "The job was cancelled.")
             }
+            if record.job.status == .pending {
+                // The device never took it (next marks a job running before handing it out).
+                throw DomainError.conflict(code: "job_not_started", message: "The device has not started this job.")
+            }
             try CompletionRules.validate(report, items: record.job.items)
             let outcomes = CompletionRules.outcomes(of: report, items: record.job.items)
             let status = CompletionRules.jobStatus(outcomes)

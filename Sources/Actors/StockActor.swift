@@ -60,6 +60,10 @@ public actor StockActor: SerializingActor {
             guard let frasco = try DeviceQueries.frasco(db, deviceID: deviceID, index: index) else {
                 throw DomainError.notFound("No such frasco.")
             }
+            if let capacity = frasco.capacityMg, stockMg > capacity {
+                throw DomainError.invalid(message: "The count exceeds the frasco's capacity.",
+                                          fields: ["stock_mg": "must be at most the capacity, \(capacity)"])
+            }
             let delta = stockMg - frasco.stockMg
             if delta != 0 {
                 try DeviceQueries.applyMovement(db, deviceID: deviceID, index: index, delta: delta, reason: .adjust, note: note)
@@ -73,8 +77,12 @@ public actor StockActor: SerializingActor {
     public func update(index: Int, ingredient: String, capacityMg: Int64?) async throws -> Frasco {
         let deviceID = deviceID
         let frasco = try await database.write { db -> Frasco in
-            guard try DeviceQueries.frasco(db, deviceID: deviceID, index: index) != nil else {
+            guard let frasco = try DeviceQueries.frasco(db, deviceID: deviceID, index: index) else {
                 throw DomainError.notFound("No such frasco.")
+            }
+            if let capacityMg, capacityMg < frasco.stockMg {
+                throw DomainError.invalid(message: "The capacity is below the frasco's stock.",
+                                          fields: ["capacity_mg": "must be at least the stock, \(frasco.stockMg)"])
             }
             try DeviceQueries.updateFrasco(db, deviceID: deviceID, index: index, ingredient: ingredient, capacityMg: capacityMg)
             return try DeviceQueries.frasco(db, deviceID: deviceID, index: index)!

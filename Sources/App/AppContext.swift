@@ -70,7 +70,10 @@ struct Paging {
 extension Request {
     /// A positive id from the path; anything else names nothing (404).
     func id(_ name: String) throws -> Int64 {
-        guard let text = parameter(name), let value = Int64(text), value > 0 else {
+        // Canonical decimal only: `+1`, `01` or ` 1` name nothing.
+        guard let text = parameter(name), let first = text.utf8.first, first != UInt8(ascii: "0"),
+              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let value = Int64(text), value > 0 else {
             throw HTTPError(.notFound, code: "not_found", message: "Not found.")
         }
         return value
@@ -78,7 +81,9 @@ extension Request {
 
     /// A frasco index from the path (0…15); anything else names nothing (404).
     func frascoIndex() throws -> Int {
-        guard let text = parameter("index"), let value = Int(text), (0..<JobRules.maxFrascos).contains(value) else {
+        guard let text = parameter("index"), text == "0" || !text.hasPrefix("0"),
+              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let value = Int(text), (0..<JobRules.maxFrascos).contains(value) else {
             throw HTTPError(.notFound, code: "not_found", message: "No such frasco.")
         }
         return value

@@ -26,6 +26,8 @@ struct Configuration: Sendable {
     var maxConnections = 250_000
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.sqlite") }
+    /// Held by a serving process; `restore` refuses while it is held.
+    var lockPath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.lock") }
 
     struct UsageError: Error, CustomStringConvertible {
         let description: String

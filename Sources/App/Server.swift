@@ -21,6 +21,14 @@ struct Server {
         let writer = LogWriter()
         let logger = Logger(writer: writer, minimumLevel: LogLevel(parsing: configuration.logLevel) ?? .info)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let dataLock: FileLock
+        do {
+            dataLock = try FileLock(path: configuration.lockPath)
+        } catch is FileLock.Held {
+            writer.shutdown()
+            throw Configuration.UsageError(description: "another yaguts is serving \(configuration.dataDirectory)")
+        }
+        defer { withExtendedLifetime(dataLock) {} }
         let metrics = AppMetrics()
         let dispenser = try Dispenser.open(path: configuration.databasePath,
                                            offlineAfter: .seconds(configuration.deviceOfflineAfterSeconds),

@@ -25,7 +25,15 @@ do {
         await database.close()
         print("backed up \(configuration.databasePath) to \(path)")
     case .restore(let path):
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let lock: FileLock
+        do {
+            lock = try FileLock(path: configuration.lockPath)
+        } catch is FileLock.Held {
+            throw Configuration.UsageError(description: "a server is running on \(configuration.dataDirectory); stop it before restoring")
+        }
         try Database.restore(from: path, to: configuration.databasePath, migrator: Schema.migrator)
+        withExtendedLifetime(lock) {}
         print("restored \(configuration.databasePath) from \(path)")
     }
 } catch {

@@ -55,11 +55,17 @@ public struct DeviceProtocol: Sendable {
     }
 
     /// Takes one specific pending job for the device (the simulator's entry:
-    /// it must run the job it was asked to, not the oldest one).
+    /// it must run the job it was asked to, not the oldest one). Like `next`,
+    /// it refuses while the device runs another job.
     func take(_ device: DeviceIdentity, jobID: Int64) async throws -> Job {
         await dispenser.deviceSeen(device.deviceID)
         let deviceID = device.deviceID
         let job = try await dispenser.database.write { db -> Job? in
+            if let running = try db.queryOne("SELECT id FROM jobs WHERE device_id = ? AND status = 'running' LIMIT 1",
+                                             deviceID, map: { try $0.get(0) as Int64 }), running != jobID {
+                throw DomainError.conflict(code: "device_busy",
+                                           message: "The device is running job \(running); it runs one job at a time.")
+            }
             try JobQueries.markRunning(db, jobID: jobID)
             guard let record = try JobQueries.job(db, id: jobID), record.job.deviceId == deviceID else { return nil }
             return record.job

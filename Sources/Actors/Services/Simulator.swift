@@ -107,7 +107,8 @@ public struct Simulator: Sendable {
                     dispensedMg: log.dispensedMg, error: log.error))
             }
         }
-        let report = CompletionReport(executionLogs: logs, fwVersion: "simulator-1")
+        // No fw_version: the simulator must not overwrite a real device's firmware version.
+        let report = CompletionReport(executionLogs: logs, fwVersion: nil)
         // Like the firmware: retry the report until the server takes it (or refuses it for good).
         while true {
             if let ends = dropEnds, ContinuousClock.now < ends {

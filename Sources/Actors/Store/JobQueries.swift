@@ -107,15 +107,15 @@ enum JobQueries {
     /// Settles a job from its report in one transaction (the caller's write):
     /// the guarded status change, every item's outcome, one clamped dispense
     /// movement per ok item, and the recorded result. Returns nil when the
-    /// job had already left `pending`/`running` — someone else settled it.
+    /// job is no longer `running` — someone else settled it.
     static func settle(_ db: SQLiteConnection, jobID: Int64, deviceID: Int64, status: JobStatus,
                        outcomes: [CompletionRules.ItemOutcome], reportJSON: String,
                        fwVersion: String?) throws -> CompletionResult? {
         let now = Timestamp.now()
         let changed = try db.run("""
-            UPDATE jobs SET status = ?, completed_at = ?, started_at = COALESCE(started_at, ?), report_json = ?
-            WHERE id = ? AND device_id = ? AND status IN ('pending', 'running')
-            """, status.rawValue, now, now, reportJSON, jobID, deviceID)
+            UPDATE jobs SET status = ?, completed_at = ?, report_json = ?
+            WHERE id = ? AND device_id = ? AND status = 'running'
+            """, status.rawValue, now, reportJSON, jobID, deviceID)
         guard changed == 1 else { return nil }
         for outcome in outcomes {
             try db.run("""

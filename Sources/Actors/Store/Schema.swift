@@ -7,7 +7,7 @@ public import YagutsRuntime
 /// is kept equal to the sum of a frasco's movements in the same transaction
 /// that adds one. Idempotency is enforced here as well as in the JobActor:
 /// at most one `dispense` movement per job item (a partial unique index), and
-/// a job leaves `pending`/`running` only through a guarded UPDATE.
+/// a job leaves `running` for a final status only through a guarded UPDATE.
 public enum Schema {
     public static let migrator = Migrator(migrations)
 

@@ -33,22 +33,28 @@ struct Auth: Sendable {
 
     func user(_ request: Request) async throws -> (user: User, token: String) {
         guard let token = Self.token(request, allowCookie: true) else {
-            throw HTTPError.unauthorized("Log in first: send Authorization: Bearer <token>.")
+            throw Self.unauthorized("Log in first: send Authorization: Bearer <token>.")
         }
         guard let user = try await accounts.user(forToken: token) else {
-            throw HTTPError.unauthorized("The session token is not valid.")
+            throw Self.unauthorized("The session token is not valid.", invalid: true)
         }
         return (user, token)
     }
 
     func device(_ request: Request) async throws -> DeviceIdentity {
         guard let token = Self.token(request, allowCookie: false) else {
-            throw HTTPError.unauthorized("Send Authorization: Bearer <device token>.")
+            throw Self.unauthorized("Send Authorization: Bearer <device token>.")
         }
         guard let device = try await devices.authenticate(deviceToken: token) else {
-            throw HTTPError.unauthorized("The device token is not valid.")
+            throw Self.unauthorized("The device token is not valid.", invalid: true)
         }
         return device
+    }
+
+    /// 401 with the `WWW-Authenticate` challenge RFC 9110 asks for (RFC 6750's form).
+    static func unauthorized(_ message: String, invalid: Bool = false) -> HTTPError {
+        let challenge = invalid ? #"Bearer realm="yaguts", error="invalid_token""# : #"Bearer realm="yaguts""#
+        return HTTPError(.unauthorized, code: "unauthorized", message: message, headers: ["WWW-Authenticate": challenge])
     }
 
     static func sessionCookie(_ token: String) -> String {
