@@ -37,17 +37,13 @@ public enum JobRules {
         if !fields.isEmpty { throw .invalid(message: "The job is not valid.", fields: fields) }
     }
 
-    public static func validateFrascoCount(_ count: Int) throws(DomainError) {
-        guard (1...maxFrascos).contains(count) else {
-            throw .invalid(message: "The device is not valid.", fields: ["frascos": "must be between 1 and \(maxFrascos)"])
-        }
-    }
-
-    public static func validateName(_ name: String, field: String = "name") throws(DomainError) {
+    /// Checks a new device; names every bad field at once.
+    public static func validateDevice(name: String, frascos: Int) throws(DomainError) {
+        var fields: [String: String] = [:]
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 100 else {
-            throw .invalid(message: "The \(field) is not valid.", fields: [field: "must be 1 to 100 characters"])
-        }
+        if trimmed.isEmpty || trimmed.count > 100 { fields["name"] = "must be 1 to 100 characters" }
+        if !(1...maxFrascos).contains(frascos) { fields["frascos"] = "must be between 1 and \(maxFrascos)" }
+        if !fields.isEmpty { throw .invalid(message: "The device is not valid.", fields: fields) }
     }
 }
 

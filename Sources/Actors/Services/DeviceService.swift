@@ -9,8 +9,7 @@ public struct DeviceService: Sendable {
 
     /// Creates a device with `frascos` empty frascos; returns it and its token (shown once).
     public func create(userID: Int64, name: String, frascos: Int) async throws -> (device: Device, token: String) {
-        try JobRules.validateName(name)
-        try JobRules.validateFrascoCount(frascos)
+        try JobRules.validateDevice(name: name, frascos: frascos)
         let token = SecureRandom.token()
         let tokenHash = AccountService.hash(token)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -38,6 +38,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let unsupportedMediaType = HTTPStatus(code: 415, reasonPhrase: "Unsupported Media Type")
     public static let expectationFailed = HTTPStatus(code: 417, reasonPhrase: "Expectation Failed")
     public static let unprocessableContent = HTTPStatus(code: 422, reasonPhrase: "Unprocessable Content")
+    public static let upgradeRequired = HTTPStatus(code: 426, reasonPhrase: "Upgrade Required")
     public static let tooManyRequests = HTTPStatus(code: 429, reasonPhrase: "Too Many Requests")
     public static let requestHeaderFieldsTooLarge = HTTPStatus(code: 431, reasonPhrase: "Request Header Fields Too Large")
     public static let internalServerError = HTTPStatus(code: 500, reasonPhrase: "Internal Server Error")
@@ -49,7 +50,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
         .continue, .switchingProtocols, .ok, .created, .accepted, .noContent, .notModified,
         .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .requestTimeout,
         .conflict, .contentTooLarge, .uriTooLong, .unsupportedMediaType, .expectationFailed,
-        .unprocessableContent, .tooManyRequests, .requestHeaderFieldsTooLarge,
+        .unprocessableContent, .upgradeRequired, .tooManyRequests, .requestHeaderFieldsTooLarge,
         .internalServerError, .notImplemented, .serviceUnavailable, .httpVersionNotSupported,
     ]
 
