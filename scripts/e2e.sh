@@ -16,13 +16,6 @@ if [[ ! -x "$YAGUTS_BIN" ]]; then
 fi
 command -v curl >/dev/null || { echo "e2e: curl is required" >&2; exit 1; }
 
-requirements=(pytest==9.2.0 websockets==17.4 h11==0.16.0)
-stamp=.venv/.e2e-requirements
-if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "${requirements[*]}" ]]; then
-    echo "e2e: preparing .venv (${requirements[*]})" >&2
-    python3 -m venv .venv
-    .venv/bin/python -m pip install -q --disable-pip-version-check "${requirements[@]}"
-    echo "${requirements[*]}" > "$stamp"
-fi
+./scripts/setup-deps.sh --test
 
 exec .venv/bin/python -m pytest -q Tests/e2e "$@"

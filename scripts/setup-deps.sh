@@ -24,10 +24,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ "${1:-}" = "--test" ]; then
-  if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c 'import websockets, h11, selenium' 2>/dev/null; then
-    echo "setup: creating .venv with pip: pytest websockets h11 selenium" >&2
+  # The venv is rebuilt only when Tests/requirements.txt changes.
+  stamp=.venv/.requirements
+  if [ ! -x .venv/bin/python ] || ! cmp -s Tests/requirements.txt "$stamp"; then
+    echo "setup: installing into .venv with pip: $(grep -v '^#' Tests/requirements.txt | tr '\n' ' ')" >&2
     python3 -m venv .venv
-    .venv/bin/pip install -q --disable-pip-version-check \
-      'pytest>=8,<10' 'websockets>=13,<16' 'h11>=0.14,<1' 'selenium>=4.20,<5'
+    .venv/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt
+    cp Tests/requirements.txt "$stamp"
   fi
 fi
