@@ -136,10 +136,8 @@ JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, 
   return JobParse::Ok;
 }
 
-size_t writeProgress(const Job& job, size_t index, char* out, size_t capacity) {
-  const JobItem& item = job.items[index];
-  JsonWriter w(out, capacity);
-  w.beginObject();
+// The fields a progress post and a report entry share, in the same order.
+static void writeItemFields(JsonWriter& w, const JobItem& item) {
   w.key("position");
   w.unsignedInteger(item.position);
   w.key("frasco_index");
@@ -152,6 +150,12 @@ size_t writeProgress(const Job& job, size_t index, char* out, size_t capacity) {
     w.key("error");
     w.string(itemErrorName(item.error));
   }
+}
+
+size_t writeProgress(const Job& job, size_t index, char* out, size_t capacity) {
+  JsonWriter w(out, capacity);
+  w.beginObject();
+  writeItemFields(w, job.items[index]);
   w.endObject();
   return w.ok() ? w.length() : 0;
 }
@@ -167,18 +171,7 @@ size_t writeCompleteReport(const Job& job, const char* fwVersion, char* out, siz
     // left out: the server counts missing items as failed.
     if (item.status != ItemStatus::Ok && item.status != ItemStatus::Failed) continue;
     w.beginObject();
-    w.key("position");
-    w.unsignedInteger(item.position);
-    w.key("frasco_index");
-    w.unsignedInteger(item.frasco);
-    w.key("status");
-    w.string(statusName(item.status));
-    w.key("dispensed_mg");
-    w.unsignedInteger(item.dispensedMg);
-    if (item.status == ItemStatus::Failed) {
-      w.key("error");
-      w.string(itemErrorName(item.error));
-    }
+    writeItemFields(w, item);
     if (item.error != ItemError::Interrupted) {
       w.key("device_ms");
       w.unsignedInteger(item.deviceMs);
