@@ -6,8 +6,9 @@ import Glibc
 /// Ownership: libuv holds one strong reference (the handle's `data`) from
 /// accept until the close callback; nothing else needs to keep it alive.
 /// Reads land in the loop's shared read buffer and are handed to the delegate
-/// at once. Each write is one `uv_write` that retains its ``SharedBytes``
-/// until the kernel has taken them; libuv tries the `write(2)` immediately.
+/// at once. A write with nothing queued before it is tried at once with
+/// `uv_try_write`; what the kernel does not take is queued with `uv_write`,
+/// which retains its ``SharedBytes`` until it is sent, in order.
 ///
 /// Closing: `.abort` resets at once. `.graceful` sends what is queued, then
 /// half-closes (FIN) and discards input until the peer closes or a short
@@ -88,20 +89,37 @@ public final class TCPConnection: ByteStream {
 
     public func write(_ bytes: SharedBytes) {
         guard isOpen, !closeStarted, bytes.count > 0 else { return }
-        pendingWriteBytes += bytes.count
+        var offset = 0
+        if pendingWriteBytes == 0 {
+            // Nothing queued: try the write(2) now. Most writes finish here,
+            // with no request allocated and nothing retained (broadcasts and
+            // small responses alike).
+            var buffer = uv_buf_init(bytes.base.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
+            let written = Int(uv_try_write(uvStream(handle), &buffer, 1))
+            if written == bytes.count { return }
+            if written > 0 {
+                offset = written
+            } else if written != Int(UV_EAGAIN.rawValue) {
+                finishClose(reset: true)
+                return
+            }
+        }
+        let remaining = bytes.count - offset
+        pendingWriteBytes += remaining
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-        request.pointee.data = Unmanaged.passRetained(bytes).toOpaque()
-        var buffer = uv_buf_init(bytes.base.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
+        request.pointee.data = Unmanaged.passRetained(PendingWrite(bytes: bytes, count: remaining)).toOpaque()
+        var buffer = uv_buf_init(bytes.base.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
+                                 UInt32(remaining))
         let status = uv_write(request, uvStream(handle), &buffer, 1) { request, status in
-            let bytes = Unmanaged<SharedBytes>.fromOpaque(request!.pointee.data).takeRetainedValue()
+            let pending = Unmanaged<PendingWrite>.fromOpaque(request!.pointee.data).takeRetainedValue()
             let connection = TCPConnection.from(request!.pointee.handle)
             request!.deallocate()
-            connection.didWrite(bytes.count, status: status)
+            connection.didWrite(pending.count, status: status)
         }
         if status < 0 {
-            Unmanaged<SharedBytes>.fromOpaque(request.pointee.data).release()
+            Unmanaged<PendingWrite>.fromOpaque(request.pointee.data).release()
             request.deallocate()
-            pendingWriteBytes -= bytes.count
+            pendingWriteBytes -= remaining
             finishClose(reset: true)
         }
     }
@@ -191,5 +209,16 @@ public final class TCPConnection: ByteStream {
         }
         guard status == 0 else { return "unknown" }
         return SocketAddress(storage: storage).host
+    }
+}
+
+/// What a queued `uv_write` keeps alive: the shared bytes, and how many of
+/// them were still unsent when it was queued.
+private final class PendingWrite {
+    let bytes: SharedBytes
+    let count: Int
+    init(bytes: SharedBytes, count: Int) {
+        self.bytes = bytes
+        self.count = count
     }
 }
