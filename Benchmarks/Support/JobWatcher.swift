@@ -116,10 +116,10 @@ public final class JobWatcher: Sendable {
 }
 
 /// Resumes a continuation at most once (the first outcome wins). Loop thread only.
-final class Once<T: Sendable>: @unchecked Sendable {
+public final class Once<T: Sendable>: @unchecked Sendable {
     private var continuation: CheckedContinuation<T, Never>?
-    init(_ continuation: CheckedContinuation<T, Never>) { self.continuation = continuation }
-    func resume(_ value: T) {
+    public init(_ continuation: CheckedContinuation<T, Never>) { self.continuation = continuation }
+    public func resume(_ value: T) {
         continuation?.resume(returning: value)
         continuation = nil
     }

@@ -85,7 +85,7 @@ extension HDRHistogram {
 }
 
 /// Command-line options: `--name value` pairs and bare `--flag`s.
-public struct Options {
+public struct Options: Sendable {
     private var values: [String: String] = [:]
 
     public init(_ arguments: some Sequence<String>) {
