@@ -15,12 +15,17 @@ import YagutsRuntime
 enum Broadcast {
     static func run(_ options: Options) async throws -> Bool {
         let smoke = options.flag("smoke")
-        let count = options.int("connections", smoke ? 200 : 10_000)
+        let requested = options.int("connections", smoke ? 200 : 10_000)
         let rounds = options.int("rounds", smoke ? 5 : 20)
-        ProcStatus.raiseFileLimit(to: 1_048_576)
+        // Both ends live in this process: two descriptors per connection.
+        let fileLimit = ProcStatus.raiseFileLimit(to: 1_048_576)
+        let count = min(requested, (fileLimit - 256) / 2)
         var report = BenchReport(name: "broadcast", columns: [
             "connections", "rounds", "bytes", "first_p50_us", "last_p50_us", "last_p99_us", "last_max_us", "delivered",
         ])
+        if count < requested {
+            report.notes.append("RLIMIT_NOFILE \(fileLimit) allows \(count) of the \(requested) connections requested (two fds each, in one process)")
+        }
         let serverGroup = EventLoopGroup(threads: 2)
         let actor = BroadcastActor()
         let nextID = Atomic<UInt64>(0)

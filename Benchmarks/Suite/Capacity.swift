@@ -16,8 +16,8 @@ enum Capacity {
     static func run(_ options: Options, name: String) async throws -> Bool {
         let smoke = options.flag("smoke")
         let idleOnly = name == "idle-ws-memory"
-        let deviceCount = options.int("devices", smoke || idleOnly ? (idleOnly ? 0 : 50) : 10_000)
-        let socketCount = options.int("websockets", smoke ? 50 : 10_000)
+        let deviceCount = options.int("devices", smoke || idleOnly ? (idleOnly ? 0 : 50) : 8_000)
+        let socketCount = options.int("websockets", smoke ? 50 : idleOnly ? 16_000 : 8_000)
         var report = BenchReport(name: name, columns: [
             "long_polls", "websockets", "rss_base_kib", "rss_polls_kib", "rss_all_kib",
             "bytes_per_poll", "bytes_per_ws", "setup_s",
