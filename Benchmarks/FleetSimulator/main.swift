@@ -16,6 +16,8 @@ Exits 0 when every job ended right, every watcher heard `completed` once, and st
 Connections come from 127.0.0.x source addresses; raise `ulimit -n` for big fleets.
 """
 
+// A peer closing while we write must be an error on that socket, not the end of the process.
+signal(SIGPIPE, SIG_IGN)
 let options = Options(CommandLine.arguments.dropFirst())
 guard options.has("url"), !options.flag("help") else {
     print(usage)

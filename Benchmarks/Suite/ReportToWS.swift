@@ -55,6 +55,8 @@ enum ReportToWS {
             let batch = min(devices.count, cell.events - sent)
             // Stage: a running job per device with its watchers attached.
             let staged = Mutex<[Int: (job: Int64, watchers: [JobWatcher])]>([:])
+            // A fresh source address per round: the last round's sockets sit in TIME_WAIT.
+            let sourceBase = (1 + sent / max(1, devices.count)) * SourceAddresses.perAddress
             try await concurrentForEach(batch, limit: 64) { [bench] index in
                 let device = devices[index]
                 let user = bench.user.on(bench.clients.setupClient(index))
@@ -63,7 +65,7 @@ enum ReportToWS {
                 for w in 0..<cell.watchers {
                     watchers.append(try await JobWatcher.open(
                         endpoint: bench.clients.endpoint, loop: bench.clients.loop(index + w), jobID: job, token: user.token,
-                        sourceHost: SourceAddresses.forConnection(cell.devices + index * cell.watchers + w)) { event in
+                        sourceHost: SourceAddresses.forConnection(sourceBase + index * cell.watchers + w)) { event in
                             guard event.type == "completed" else { return }
                             if let start = scheduled.withLock({ $0[event.jobID] }) {
                                 latency.record(event.receivedAt &- start)

@@ -15,6 +15,8 @@ let benchmarks: [(name: String, summary: String, run: (Options) async throws -> 
     ("http-vs-nginx", "keep-alive GET requests/s vs nginx, with wrk", HTTPvsNginx.run),
 ]
 
+// A peer closing while we write must be an error on that socket, not the end of the process.
+signal(SIGPIPE, SIG_IGN)
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
     print("usage: Benchmarks <name> [--smoke] [options]\n")

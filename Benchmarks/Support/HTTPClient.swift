@@ -45,8 +45,20 @@ public final class HTTPClient: @unchecked Sendable {
     }
 
     /// Sends one request and returns its response, whatever the status.
+    /// A GET or HEAD that meets a connection the server has just closed (an
+    /// idle keep-alive timing out) is retried once on a new connection, as
+    /// HTTP clients do for idempotent requests; other methods report `.closed`.
     public func request(_ method: String, _ path: String, headers: [(String, String)] = [],
                         body: [UInt8]? = nil) async throws(HTTPClientError) -> HTTPClientResponse {
+        do {
+            return try await requestOnce(method, path, headers: headers, body: body)
+        } catch .closed where method == "GET" || method == "HEAD" {
+            return try await requestOnce(method, path, headers: headers, body: body)
+        }
+    }
+
+    private func requestOnce(_ method: String, _ path: String, headers: [(String, String)],
+                             body: [UInt8]?) async throws(HTTPClientError) -> HTTPClientResponse {
         let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
             loop.execute { [self] in
                 withConnection { result in

@@ -31,6 +31,8 @@ public final class JobWatcher: Sendable {
 
     public let jobID: Int64
     public let loop: UVEventLoop
+    /// How long ``open(endpoint:loop:jobID:token:sourceHost:onEvent:)`` waits for the snapshot.
+    public static let snapshotTimeoutSeconds = 15
     private let state = Mutex(Counts())
     private let socket = Mutex<LoopBound<WebSocketClient>?>(nil)
 
@@ -71,6 +73,10 @@ public final class JobWatcher: Sendable {
                 client.onClose = {
                     watcher.state.withLock { $0.closedEarly = true }
                     once.resume(.failure(BenchError("watch job \(jobID): closed before its snapshot")))
+                }
+                // A server that accepts but never sends the snapshot must fail the run, not hang it.
+                _ = loop.scheduleTimer(after: .seconds(JobWatcher.snapshotTimeoutSeconds)) {
+                    once.resume(.failure(BenchError("watch job \(jobID): no snapshot within \(JobWatcher.snapshotTimeoutSeconds) s")))
                 }
             }
         }
