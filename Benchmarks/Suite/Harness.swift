@@ -122,7 +122,7 @@ struct SweepCell: CustomStringConvertible {
 
     /// `--rates/--watchers/--devices` (all combinations) or the given default
     /// cells; `--events` fixes the events per cell (else about 3 s of load,
-    /// at least one per device). `--smoke` shrinks everything.
+    /// at most three rounds of one per device). `--smoke` shrinks everything.
     static func cells(_ options: Options, defaults: [(Int, Int, Int)]) -> [SweepCell] {
         var triples = defaults
         if options.has("rates") || options.has("watchers") || options.has("devices") {
@@ -135,7 +135,8 @@ struct SweepCell: CustomStringConvertible {
         }
         if options.flag("smoke") { triples = [(200, 3, 20)] }
         return triples.map { rate, watchers, devices in
-            let events = options.int("events", options.flag("smoke") ? 100 : max(devices, min(rate * 3, 60_000)))
+            // About 3 s of load, but at most 3 staging rounds (one event per device per round).
+            let events = options.int("events", options.flag("smoke") ? 100 : max(devices, min(rate * 3, devices * 3, 60_000)))
             return SweepCell(rate: rate, watchers: watchers, devices: devices, events: events)
         }
     }
