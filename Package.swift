@@ -39,15 +39,21 @@ let package = Package(
             resources: [.copy("Public")],
             swiftSettings: strict
         ),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["YagutsRuntime", "CLibUV"],
+            path: "Benchmarks/Support",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "FleetSimulator",
-            dependencies: ["YagutsRuntime"],
+            dependencies: ["BenchmarkSupport", "YagutsRuntime"],
             path: "Benchmarks/FleetSimulator",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["YagutsRuntime", "Actors"],
+            dependencies: ["BenchmarkSupport", "YagutsRuntime", "Actors"],
             path: "Benchmarks/Suite",
             swiftSettings: strict
         ),
