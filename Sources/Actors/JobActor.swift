@@ -25,7 +25,7 @@ public actor JobActor: SerializingActor {
     private let stageObserver: StageObserver
     let broadcast = BroadcastActor()
     var mutex = AsyncMutex()
-    private var definition: (deviceID: Int64, userID: Int64, items: [JobItem])?
+    private var definition: (deviceID: Int64, items: [JobItem])?
     private var settled: (report: String, result: CompletionResult)?
 
     init(jobID: Int64, database: Database, stocks: LeasedRegistry<Int64, StockActor>, stageObserver: StageObserver,
@@ -42,7 +42,7 @@ public actor JobActor: SerializingActor {
         guard let record = try await database.read({ try JobQueries.job($0, id: id) }) else {
             throw DomainError.notFound("No such job.")
         }
-        definition = (record.job.deviceId, record.userID, record.job.items)
+        definition = (record.job.deviceId, record.job.items)
         if settled == nil, let report = record.reportJSON, let resultJSON = record.resultJSON {
             settled = (report, try WireJSON.decode(CompletionResult.self, from: resultJSON))
         }
@@ -66,30 +66,24 @@ public actor JobActor: SerializingActor {
             if let settled, definition?.deviceID == deviceID {
                 return try replay(canonical, settled)
             }
-            let record = try await load()
-            guard record.job.deviceId == deviceID else { throw DomainError.notFound("No such job.") }
-            if let settled { return try replay(canonical, settled) }
-            if record.job.status == .cancelled {
-                throw DomainError.conflict(code: "job_cancelled", message: "The job was cancelled.")
-            }
-            if record.job.status == .pending {
-                // The device never took it (next marks a job running before handing it out).
-                throw DomainError.conflict(code: "job_not_started", message: "The device has not started this job.")
-            }
-            try CompletionRules.validate(report, items: record.job.items)
-            let outcomes = CompletionRules.outcomes(of: report, items: record.job.items)
-            let status = CompletionRules.jobStatus(outcomes)
+            // Everything that decides — the job's state, validation, the
+            // settlement — happens in one write transaction: one trip to the
+            // writer thread, and the decision is made on the truth.
             let stock = stocks.acquire(deviceID)
             defer { stocks.release(deviceID) }
             stages.lap(.validate)
-            guard let (result, job) = try await stock.settle(
-                jobID: jobID, status: status, outcomes: outcomes, reportJSON: canonical, fwVersion: report.fwVersion)
-            else {
-                // Settled elsewhere (another process on this file): adopt the record.
-                _ = try await load()
-                guard let settled else { throw DomainError.conflict(code: "job_finished", message: "The job is finished.") }
-                return try replay(canonical, settled)
+            let outcome = try await stock.settle(jobID: jobID, report: report, reportJSON: canonical, observer: stageObserver)
+            let result: CompletionResult
+            let job: Job
+            switch outcome {
+            case .alreadySettled(let report, let recorded):
+                // Settled before this actor existed, or by another process on this file.
+                settled = (report, recorded)
+                return try replay(canonical, (report, recorded))
+            case .settled(let newResult, let newJob):
+                (result, job) = (newResult, newJob)
             }
+            definition = (job.deviceId, job.items)
             settled = (canonical, result)
             stages.lap(.commit)
             await broadcast.publish(encodeFrame(LiveEvents.completed(job)), isCompletion: true)

@@ -23,15 +23,15 @@ public actor StockActor: SerializingActor {
         self.encodeFrame = encodeFrame
     }
 
-    /// Settles a job (see ``JobQueries/settle``); nil when it was already settled.
-    func settle(jobID: Int64, status: JobStatus, outcomes: [CompletionRules.ItemOutcome],
-                reportJSON: String, fwVersion: String?) async throws -> (CompletionResult, Job)? {
+    /// Decides a completion report in one durable transaction (see
+    /// ``JobQueries/settleReport``).
+    func settle(jobID: Int64, report: CompletionReport, reportJSON: String,
+                observer: StageObserver) async throws -> JobQueries.Settlement {
         let deviceID = deviceID
-        return try await database.write { db -> (CompletionResult, Job)? in
-            guard let result = try JobQueries.settle(db, jobID: jobID, deviceID: deviceID, status: status,
-                                                     outcomes: outcomes, reportJSON: reportJSON, fwVersion: fwVersion),
-                  let job = try JobQueries.job(db, id: jobID)?.job else { return nil }
-            return (result, job)
+        return try await database.write { db in
+            var timer = StageTimer(observer: observer)
+            defer { timer.lap(.decide) }
+            return try JobQueries.settleReport(db, jobID: jobID, deviceID: deviceID, report: report, reportJSON: reportJSON)
         }
     }
 

@@ -9,6 +9,9 @@ public struct StageObserver: Sendable {
         case validate
         /// The durable commit, including the wait in the group-commit queue.
         case commit
+        /// Inside `commit`: the SQL that decides and records the report, on
+        /// the writer thread (the rest of `commit` is queueing, fsync and hops).
+        case decide
         /// Encoding `completed` once and handing it to every watcher's loop.
         case broadcast
     }

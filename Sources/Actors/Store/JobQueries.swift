@@ -104,6 +104,48 @@ enum JobQueries {
                    Timestamp.now(), jobID) == 1
     }
 
+    /// What a completion report did.
+    enum Settlement: Sendable {
+        /// This report settled the job: the result and the job as now stored.
+        case settled(CompletionResult, Job)
+        /// The job was already settled: the recorded report (canonical) and result.
+        case alreadySettled(report: String, result: CompletionResult)
+    }
+
+    /// Decides a completion report inside the caller's write transaction: the
+    /// job must exist, be this device's and be running; the report must match
+    /// its items; then ``settle`` applies it. A job already settled returns its
+    /// recorded report for the caller's replay check. Refusals throw
+    /// ``DomainError`` before anything is written.
+    static func settleReport(_ db: SQLiteConnection, jobID: Int64, deviceID: Int64, report: CompletionReport,
+                             reportJSON: String) throws -> Settlement {
+        guard let record = try job(db, id: jobID), record.job.deviceId == deviceID else {
+            throw DomainError.notFound("No such job.")
+        }
+        if let recordedReport = record.reportJSON, let resultJSON = record.resultJSON {
+            return .alreadySettled(report: recordedReport, result: try WireJSON.decode(CompletionResult.self, from: resultJSON))
+        }
+        switch record.job.status {
+        case .cancelled:
+            throw DomainError.conflict(code: "job_cancelled", message: "The job was cancelled.")
+        case .pending:
+            // The device never took it (next marks a job running before handing it out).
+            throw DomainError.conflict(code: "job_not_started", message: "The device has not started this job.")
+        case .done, .donePartial, .failed:
+            throw DomainError.conflict(code: "job_finished", message: "The job is finished.")
+        case .running:
+            break
+        }
+        try CompletionRules.validate(report, items: record.job.items)
+        let outcomes = CompletionRules.outcomes(of: report, items: record.job.items)
+        guard let result = try settle(db, jobID: jobID, deviceID: deviceID, status: CompletionRules.jobStatus(outcomes),
+                                      outcomes: outcomes, reportJSON: reportJSON, fwVersion: report.fwVersion),
+              let settledJob = try job(db, id: jobID)?.job else {
+            throw DomainError.conflict(code: "job_finished", message: "The job is finished.")
+        }
+        return .settled(result, settledJob)
+    }
+
     /// Settles a job from its report in one transaction (the caller's write):
     /// the guarded status change, every item's outcome, one clamped dispense
     /// movement per ok item, and the recorded result. Returns nil when the
