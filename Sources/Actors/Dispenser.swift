@@ -13,7 +13,6 @@ public final class Dispenser: Sendable {
     let jobActors: LeasedRegistry<Int64, JobActor>
     let deviceActors: LeasedRegistry<Int64, DeviceActor>
     let stockActors: LeasedRegistry<Int64, StockActor>
-    let deviceTopics: LeasedRegistry<Int64, BroadcastActor>
     let deviceTokens: DeviceTokenCache
     let stopping: ShutdownFlag
     /// Wraps a JSON message into a WebSocket text frame (encoded once per event).
@@ -29,10 +28,8 @@ public final class Dispenser: Sendable {
         self.presence = presence
         self.encodeFrame = encodeFrame
         self.deviceTokens = DeviceTokenCache()
-        let topics = LeasedRegistry<Int64, BroadcastActor> { _ in BroadcastActor() }
-        self.deviceTopics = topics
         let stocks = LeasedRegistry<Int64, StockActor> { id in
-            StockActor(deviceID: id, database: database, presence: presence, deviceTopics: topics, encodeFrame: encodeFrame)
+            StockActor(deviceID: id, database: database, presence: presence, encodeFrame: encodeFrame)
         }
         self.stockActors = stocks
         self.jobActors = LeasedRegistry { id in
@@ -56,7 +53,6 @@ public final class Dispenser: Sendable {
         jobActors.retireIdle(olderThan: .seconds(60))
         deviceActors.retireIdle(olderThan: .seconds(60))
         stockActors.retireIdle(olderThan: .seconds(60))
-        deviceTopics.retireIdle(olderThan: .seconds(60))
         for deviceID in presence.sweep() {
             await publishDevice(deviceID)
         }
@@ -75,8 +71,9 @@ public final class Dispenser: Sendable {
 
     /// Sends the device's current state to its watchers, if it has any.
     func publishDevice(_ deviceID: Int64) async {
-        guard deviceTopics.existing(deviceID) != nil else { return }
-        await stockActors.withValue(deviceID) { await $0.publishDevice() }
+        // Only a live StockActor can have watchers (each watcher holds a lease on it).
+        guard let stock = stockActors.existing(deviceID) else { return }
+        await stock.publishDevice()
     }
 
     func loadDevice(_ deviceID: Int64) async throws -> Device? {

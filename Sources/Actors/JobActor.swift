@@ -23,8 +23,12 @@ public actor JobActor: SerializingActor {
     private let stocks: LeasedRegistry<Int64, StockActor>
     private let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
     private let stageObserver: StageObserver
+    /// The job's watchers. The JobActor runs on the broadcast's executor, so
+    /// publishing an event is a same-executor call, not a thread hop.
     let broadcast = BroadcastActor()
     var mutex = AsyncMutex()
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { broadcast.unownedExecutor }
     private var definition: (deviceID: Int64, items: [JobItem])?
     private var settled: (report: String, result: CompletionResult)?
 
@@ -71,7 +75,7 @@ public actor JobActor: SerializingActor {
             // writer thread, and the decision is made on the truth.
             let stock = stocks.acquire(deviceID)
             defer { stocks.release(deviceID) }
-            stages.lap(.validate)
+            stages.lap(.prepare)
             let outcome = try await stock.settle(jobID: jobID, report: report, reportJSON: canonical, observer: stageObserver)
             let result: CompletionResult
             let job: Job

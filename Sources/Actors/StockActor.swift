@@ -6,20 +6,25 @@ import YagutsRuntime
 ///
 /// Each change is one durable transaction that appends movements and updates
 /// `stock_mg` together, so a frasco's stock always equals the sum of its ledger.
+///
+/// The device's watchers hang off ``topic``, whose executor this actor shares:
+/// publishing a new state is a call on the same serial executor, not a hop.
 public actor StockActor: SerializingActor {
     public let deviceID: Int64
     private let database: Database
     private let presence: Presence
-    private let deviceTopics: LeasedRegistry<Int64, BroadcastActor>
     private let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
+    /// The device's watchers (`/ws/devices/{id}`).
+    let topic = BroadcastActor()
     var mutex = AsyncMutex()
 
-    init(deviceID: Int64, database: Database, presence: Presence, deviceTopics: LeasedRegistry<Int64, BroadcastActor>,
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { topic.unownedExecutor }
+
+    init(deviceID: Int64, database: Database, presence: Presence,
          encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
         self.deviceID = deviceID
         self.database = database
         self.presence = presence
-        self.deviceTopics = deviceTopics
         self.encodeFrame = encodeFrame
     }
 
@@ -95,7 +100,7 @@ public actor StockActor: SerializingActor {
     /// changed). Reads and publishes are serialized, so watchers receive
     /// states in the order they were read: the last message is the newest.
     func publishDevice() async {
-        guard let topic = deviceTopics.existing(deviceID) else { return }
+        guard await topic.watcherCount > 0 else { return }
         await exclusively {
             guard let device = try? await loadDevice() else { return }
             await topic.publish(encodeFrame(LiveEvents.device(device)))
@@ -104,11 +109,15 @@ public actor StockActor: SerializingActor {
 
     /// Adds a watcher of this device (owned by `userID`): it gets the current
     /// state first, then every change.
-    func watch(userID: Int64, watcherID: UInt64, sink: LoopBound<any WatcherSink>, topic: BroadcastActor) async throws {
+    func watch(userID: Int64, watcherID: UInt64, sink: LoopBound<any WatcherSink>) async throws {
         try await exclusively {
             guard let device = try await loadDevice(ownedBy: userID) else { throw DomainError.notFound("No such device.") }
             await topic.add(id: watcherID, sink: sink, first: encodeFrame(LiveEvents.device(device)))
         }
+    }
+
+    func unwatch(watcherID: UInt64) async {
+        await topic.remove(id: watcherID)
     }
 
     private func loadDevice(ownedBy userID: Int64? = nil) async throws -> Device? {

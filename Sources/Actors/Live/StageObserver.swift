@@ -5,8 +5,8 @@ public struct StageObserver: Sendable {
     public enum Stage: String, Sendable, CaseIterable {
         /// Waiting for the JobActor (other reports or watchers of the same job).
         case queued
-        /// Loading the job and validating the report.
-        case validate
+        /// Encoding the report canonically and reaching the device's StockActor.
+        case prepare
         /// The durable commit, including the wait in the group-commit queue.
         case commit
         /// Inside `commit`: the SQL that decides and records the report, on

@@ -30,12 +30,10 @@ public struct LiveMonitoring: Sendable {
 
     public func watchDevice(userID: Int64, deviceID: Int64, sink: LoopBound<any WatcherSink>) async throws -> Attachment {
         let id = Self.nextWatcherID.add(1, ordering: .relaxed).newValue
-        let topic = dispenser.deviceTopics.acquire(deviceID)
         let stock = dispenser.stockActors.acquire(deviceID)
         do {
-            try await stock.watch(userID: userID, watcherID: id, sink: sink, topic: topic)
+            try await stock.watch(userID: userID, watcherID: id, sink: sink)
         } catch {
-            dispenser.deviceTopics.release(deviceID)
             dispenser.stockActors.release(deviceID)
             throw error
         }
@@ -48,8 +46,7 @@ public struct LiveMonitoring: Sendable {
             if let actor = dispenser.jobActors.existing(jobID) { await actor.unwatch(watcherID: attachment.watcherID) }
             dispenser.jobActors.release(jobID)
         case .device(let deviceID):
-            if let topic = dispenser.deviceTopics.existing(deviceID) { await topic.remove(id: attachment.watcherID) }
-            dispenser.deviceTopics.release(deviceID)
+            if let stock = dispenser.stockActors.existing(deviceID) { await stock.unwatch(watcherID: attachment.watcherID) }
             dispenser.stockActors.release(deviceID)
         }
     }
