@@ -5,11 +5,8 @@ import YagutsRuntime
 /// The libuv side of a ``UVEventLoop`` that client sockets need: its
 /// `uv_loop_t` and a read buffer shared by every client socket on that thread.
 ///
-/// The runtime keeps `UVEventLoop.loop` internal and has no public client
-/// connect, so the benchmarks read the pointer through `Mirror` (reflection
-/// sees stored properties whatever their access level). This is the one place
-/// that does so; a public `UVEventLoop.uvLoop` or `TCPConnection.connect`
-/// in the runtime would replace it.
+/// The loop pointer is `UVEventLoop.loop`, visible to this package's targets
+/// (`package` access) and to nothing outside it.
 ///
 /// Threading: created once per loop and immutable; `readBuffer` is used only
 /// on the loop thread, inside a read callback, and consumed before it returns.
@@ -20,11 +17,7 @@ final class ClientLoop: @unchecked Sendable {
 
     private init(_ eventLoop: UVEventLoop) {
         self.eventLoop = eventLoop
-        let pointer = Mirror(reflecting: eventLoop).children.first { $0.label == "loop" }?.value
-        guard let uvLoop = pointer as? UnsafeMutablePointer<uv_loop_t> else {
-            fatalError("UVEventLoop no longer stores its uv_loop_t as `loop`; update ClientLoop")
-        }
-        self.uvLoop = uvLoop
+        self.uvLoop = eventLoop.loop
         readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
     }
 

@@ -16,7 +16,10 @@ struct Server {
     let configuration: Configuration
 
     func run() async throws {
-        // Before anything can be served: a SIGTERM from then on is a graceful stop.
+        // Before anything can be served: a SIGTERM from then on is a graceful stop,
+        // and a peer that vanishes mid-write is an EPIPE for its connection, not
+        // a SIGPIPE that kills the process (libuv writes with plain write(2)).
+        signal(SIGPIPE, SIG_IGN)
         let termination = TerminationSignals()
         let writer = LogWriter()
         let logger = Logger(writer: writer, minimumLevel: LogLevel(parsing: configuration.logLevel) ?? .info)

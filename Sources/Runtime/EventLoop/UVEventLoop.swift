@@ -1,4 +1,4 @@
-import CLibUV
+package import CLibUV
 import Foundation
 import Synchronization
 
@@ -16,7 +16,9 @@ import Synchronization
 public final class UVEventLoop: EventLoop, @unchecked Sendable {
     // Thread confinement: `loop`, `local`, `handles` are touched only on the
     // loop thread (after `init` returns); `inbox` is the one shared field.
-    let loop: UnsafeMutablePointer<uv_loop_t>
+    /// The libuv loop, for transports in this package (the TCP server here,
+    /// the benchmarks' client sockets); touched only on the loop thread.
+    package let loop: UnsafeMutablePointer<uv_loop_t>
     private let wakeUp: UnsafeMutablePointer<uv_async_t>
     private let checkHandle: UnsafeMutablePointer<uv_check_t>
     private let prepareHandle: UnsafeMutablePointer<uv_prepare_t>
