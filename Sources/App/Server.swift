@@ -71,9 +71,11 @@ struct Server {
             if resumed > 0 { logger.info("simulations_resumed", ["count": .int(resumed)]) }
         }
 
+        // Often enough that "offline" is declared within a third of the limit late.
+        let period = min(Duration.seconds(5), .milliseconds(configuration.deviceOfflineAfterSeconds * 1000 / 3))
         let maintenance = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
+                try? await Task.sleep(for: period)
                 await dispenser.maintain()
                 await metrics.refreshJobCounts(dispenser)
             }

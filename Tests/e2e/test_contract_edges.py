@@ -71,3 +71,24 @@ def test_restore_refuses_while_a_server_runs_and_one_server_per_directory(server
                             capture_output=True, timeout=60)
     assert second.returncode != 0 and b"another yaguts" in second.stderr
     assert server.api.get("/healthz").status == 200
+
+
+def test_a_silent_device_goes_offline_and_watchers_hear_it(server_factory):
+    from ws_watch import Watcher, ws_url
+    server = server_factory("--offline-after", "1")
+    api = server.api
+    user = api.register()
+    device = api.device(user, frascos=1)
+    watcher = Watcher(ws_url(server, f"/ws/devices/{device.id}"), user.auth)
+    try:
+        assert watcher.next()["device"]["online"] is False
+        reply = api.post("/devices/me/heartbeat", {"fw_version": "2.0.1", "uptime_s": 5}, who=device)
+        assert reply.status == 200 and reply.json["update"] is None
+        states = []
+        while not states or states[-1]["online"] is not False or len(states) < 2:
+            states.append(watcher.next(timeout=10)["device"])
+        assert states[0]["online"] is True and states[-1]["online"] is False
+        assert states[-1]["fw_version"] == "2.0.1" and states[-1]["last_seen_at"]
+        assert api.get(f"/devices/{device.id}", who=user).json["device"]["online"] is False
+    finally:
+        watcher.close()
