@@ -82,11 +82,11 @@ enum DeviceQueries {
     /// the stock at or above zero (the CHECK constraint would refuse otherwise).
     static func applyMovement(_ db: SQLiteConnection, deviceID: Int64, index: Int, delta: Int64,
                               reason: MovementReason, jobID: Int64? = nil, position: Int? = nil,
-                              note: String? = nil) throws {
+                              at: String = Timestamp.now(), note: String? = nil) throws {
         try db.run("""
             INSERT INTO movements (device_id, frasco_index, delta_mg, reason, job_id, job_position, note, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, deviceID, index, delta, reason.rawValue, jobID, position, note, Timestamp.now())
+            """, deviceID, index, delta, reason.rawValue, jobID, position, note, at)
         try db.run("UPDATE frascos SET stock_mg = stock_mg + ? WHERE device_id = ? AND idx = ?", delta, deviceID, index)
     }
 

@@ -138,10 +138,20 @@ enum JobQueries {
         }
         try CompletionRules.validate(report, items: record.job.items)
         let outcomes = CompletionRules.outcomes(of: report, items: record.job.items)
-        guard let result = try settle(db, jobID: jobID, deviceID: deviceID, status: CompletionRules.jobStatus(outcomes),
-                                      outcomes: outcomes, reportJSON: reportJSON, fwVersion: report.fwVersion),
-              let settledJob = try job(db, id: jobID)?.job else {
+        let status = CompletionRules.jobStatus(outcomes)
+        let now = Timestamp.now()
+        guard let result = try settle(db, jobID: jobID, deviceID: deviceID, status: status, outcomes: outcomes,
+                                      reportJSON: reportJSON, fwVersion: report.fwVersion, now: now) else {
             throw DomainError.conflict(code: "job_finished", message: "The job is finished.")
+        }
+        // The job as just written, without reading it back.
+        var settledJob = record.job
+        settledJob.status = status
+        settledJob.completedAt = now
+        for outcome in outcomes {
+            settledJob.items[outcome.position].status = outcome.status
+            settledJob.items[outcome.position].dispensedMg = outcome.dispensedMg
+            settledJob.items[outcome.position].error = outcome.error
         }
         return .settled(result, settledJob)
     }
@@ -152,8 +162,7 @@ enum JobQueries {
     /// job is no longer `running` — someone else settled it.
     static func settle(_ db: SQLiteConnection, jobID: Int64, deviceID: Int64, status: JobStatus,
                        outcomes: [CompletionRules.ItemOutcome], reportJSON: String,
-                       fwVersion: String?) throws -> CompletionResult? {
-        let now = Timestamp.now()
+                       fwVersion: String?, now: String) throws -> CompletionResult? {
         let changed = try db.run("""
             UPDATE jobs SET status = ?, completed_at = ?, report_json = ?
             WHERE id = ? AND device_id = ? AND status = 'running'
@@ -169,7 +178,7 @@ enum JobQueries {
                                         deviceID, outcome.frascoIndex, map: { try $0.get(0) as Int64 }) ?? 0
             let deducted = CompletionRules.clampedDeduction(stock: stock, dispensed: outcome.dispensedMg)
             try DeviceQueries.applyMovement(db, deviceID: deviceID, index: outcome.frascoIndex, delta: -deducted,
-                                            reason: .dispense, jobID: jobID, position: outcome.position,
+                                            reason: .dispense, jobID: jobID, position: outcome.position, at: now,
                                             note: deducted < outcome.dispensedMg ? "clamped: reported \(outcome.dispensedMg) mg" : nil)
         }
         if let fwVersion { try DeviceQueries.setFirmware(db, deviceID: deviceID, version: fwVersion) }
