@@ -5,7 +5,7 @@
 /// into a non-optional type, or TEXT into an `Int`, throws `.mismatch`; a
 /// column index or name that does not exist throws `.range`.
 public struct SQLiteRow {
-    let statement: SQLiteStatement
+    @usableFromInline let statement: SQLiteStatement
 
     /// The number of columns.
     public var count: Int { statement.columnCount }
@@ -26,7 +26,9 @@ public struct SQLiteRow {
         try value(at: index(of: name))
     }
 
-    /// Column `index` converted to `T`.
+    /// Column `index` converted to `T`. Inlinable, so each caller's module
+    /// gets a version specialized for its `T` (no generic dispatch per column).
+    @inlinable
     public func get<T: SQLiteValueConvertible>(_ index: Int, as type: T.Type = T.self) throws -> T {
         try convert(value(at: index), column: index)
     }
@@ -44,14 +46,17 @@ public struct SQLiteRow {
         return index
     }
 
-    private func convert<T: SQLiteValueConvertible>(_ value: SQLiteValue, column: Int) throws -> T {
-        guard let converted = T(sqliteValue: value) else {
-            throw SQLiteError(
-                code: .mismatch,
-                message: "column \(column) (\(String(reflecting: columnName(at: column)))) holds \(value.typeName), not \(T.self)",
-                sql: statement.sql)
-        }
+    @inlinable
+    func convert<T: SQLiteValueConvertible>(_ value: SQLiteValue, column: Int) throws -> T {
+        guard let converted = T(sqliteValue: value) else { throw mismatch(value, column: column, expected: "\(T.self)") }
         return converted
+    }
+
+    @usableFromInline
+    func mismatch(_ value: SQLiteValue, column: Int, expected: String) -> SQLiteError {
+        SQLiteError(code: .mismatch,
+                    message: "column \(column) (\(String(reflecting: columnName(at: column)))) holds \(value.typeName), not \(expected)",
+                    sql: statement.sql)
     }
 }
 
