@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test, after installing what the tests need (apt-get; pip into .venv):
-#   1. release build (the binary the end-to-end suites drive)   5. end-to-end + interop (pytest: curl, websockets, h11)
-#   2. swift test (unit, integration over real sockets)         6. web UI: node unit tests, then headless Chromium
-#   3. firmware host tests, crash points, device vs server      7. fuzzers: HTTP parser and WebSocket decoder (libFuzzer)
+#   1. release build (the binary the end-to-end suites drive)
+#   2. swift test (unit, integration over real sockets)
+#   3. firmware host tests, crash points, device program against the real server
 #   4. benchmark smoke runs (consistency, not speed)
+#   5. end-to-end + interop (pytest: curl, websockets, h11 against the real server)
+#   6. web UI: node unit tests, then headless Chromium
+#   7. libFuzzer: HTTP parser, WebSocket decoder (FUZZ_SECONDS each), JSON syntax (half that)
 # Every suite runs even if an earlier one failed; the last line sums them up.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +33,7 @@ suite ui-unit node --test Tests/ui/
 suite ui-browser .venv/bin/pytest -q Tests/browser
 suite fuzz-http ./scripts/fuzz-http.sh
 suite fuzz-ws ./scripts/fuzz-ws.sh
+FUZZ_SECONDS=$((FUZZ_SECONDS / 2)) suite fuzz-json ./scripts/fuzz-json.sh
 
 [ ${#failures[@]} -eq 0 ] || echo "failed suites: ${failures[*]}" >&2
 echo "suites: $passed passed, $failed failed"
