@@ -17,7 +17,7 @@ sources=(
 out=.build/fuzz
 mkdir -p "$out/corpus-http"
 echo "fuzz-http: compiling harness" >&2
-swiftc -sanitize=fuzzer,address -parse-as-library -Onone -g \
+swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld \
     -module-name HTTPParserFuzz \
     Tests/Fuzz/HTTPParserFuzz.swift "${sources[@]}" \
     -o "$out/http-parser-fuzz"
