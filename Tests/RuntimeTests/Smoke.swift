@@ -1,2 +1,0 @@
-import Testing
-@Test func RuntimeTestsBuilds() { #expect(Bool(true)) }
