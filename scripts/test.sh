@@ -31,9 +31,9 @@ suite benchmarks-smoke ./scripts/bench-smoke.sh
 suite e2e ./scripts/e2e.sh
 suite ui-unit node --test Tests/ui/
 suite ui-browser .venv/bin/pytest -q Tests/browser
-suite fuzz-http ./scripts/fuzz-http.sh
-suite fuzz-ws ./scripts/fuzz-ws.sh
-FUZZ_SECONDS=$((FUZZ_SECONDS / 2)) suite fuzz-json ./scripts/fuzz-json.sh
+suite fuzz-http ./scripts/fuzz.sh http
+suite fuzz-ws ./scripts/fuzz.sh ws
+FUZZ_SECONDS=$((FUZZ_SECONDS / 2)) suite fuzz-json ./scripts/fuzz.sh json
 
 [ ${#failures[@]} -eq 0 ] || echo "failed suites: ${failures[*]}" >&2
 echo "suites: $passed passed, $failed failed"

@@ -1,5 +1,5 @@
 // libFuzzer harness for HTTPRequestParser. Not part of any SwiftPM target:
-// scripts/fuzz-http.sh compiles it together with the parser's source files
+// scripts/fuzz.sh http compiles it together with the parser's source files
 // (standard library only) using `swiftc -sanitize=fuzzer,address`.
 //
 // Beyond "does not crash", it checks the property the parser promises: the

@@ -1,5 +1,5 @@
 // libFuzzer harness for the strict JSON syntax check (and the UTF-8 validator
-// it uses). Not part of any SwiftPM target: scripts/fuzz-json.sh compiles it
+// it uses). Not part of any SwiftPM target: scripts/fuzz.sh json compiles it
 // with those (stdlib-only) sources into one executable.
 //
 // Oracles (a failure traps, which libFuzzer reports as a crash):

@@ -1,5 +1,5 @@
 // libFuzzer harness for the WebSocket frame decoder, message assembler and
-// UTF-8 validator. Not part of any SwiftPM target: scripts/fuzz-ws.sh compiles
+// UTF-8 validator. Not part of any SwiftPM target: scripts/fuzz.sh ws compiles
 // it with those (stdlib-only) sources into one executable.
 //
 // Input layout: byte 0 picks the options (bit 0: require masking; bits 1-4:

@@ -1,4 +1,4 @@
-// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz-ws.sh).
+// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz.sh ws).
 
 /// An incremental UTF-8 validator (RFC 3629) for text messages that arrive in
 /// pieces: fragments, and partial reads of one frame.

@@ -1,4 +1,4 @@
-// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz-ws.sh).
+// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz.sh ws).
 
 /// A close status code (RFC 6455 §7.4).
 public struct WebSocketCloseCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {

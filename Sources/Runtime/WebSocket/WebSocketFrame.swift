@@ -1,4 +1,4 @@
-// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz-ws.sh).
+// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz.sh ws).
 
 /// A frame opcode (RFC 6455 §5.2). Reserved opcodes have no case: the decoder
 /// rejects them with 1002 before a frame exists.

@@ -1,4 +1,4 @@
-// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz-ws.sh).
+// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz.sh ws).
 
 /// Decodes RFC 6455 frames from a byte stream split at arbitrary points.
 ///

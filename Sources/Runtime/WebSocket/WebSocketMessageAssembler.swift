@@ -1,4 +1,4 @@
-// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz-ws.sh).
+// Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz.sh ws).
 
 /// What a complete frame means to the application, once reassembled.
 public enum WebSocketInbound: Equatable, Sendable {
