@@ -27,7 +27,8 @@ enum Broadcast {
             report.notes.append("RLIMIT_NOFILE \(fileLimit) allows \(count) of the \(requested) connections requested (two fds each, in one process)")
         }
         let serverGroup = EventLoopGroup(threads: 2)
-        let actor = BroadcastActor()
+        // The publisher's executor is one of the server's loops, as a job's is.
+        let actor = BroadcastActor(executor: serverGroup.loops[0].executor)
         let nextID = Atomic<UInt64>(0)
         let attached = Atomic<Int>(0)
         var router = Router()
@@ -41,10 +42,10 @@ enum Broadcast {
             return Response.switchingProtocols(headers: headers) { stream, leftover in
                 let connection = WebSocketConnection(stream: stream, leftover: leftover)
                 connection.start()
-                let sink = LoopBound<any WatcherSink>(connection, eventLoop: stream.eventLoop)
+                let sink = LoopBound<any BroadcastSubscriber>(connection, eventLoop: stream.eventLoop)
                 let id = nextID.add(1, ordering: .relaxed).newValue
                 Task { @Sendable in
-                    await actor.add(id: id, sink: sink, first: WebSocketFrameEncoder.encode(text: "{\"type\":\"snapshot\"}"))
+                    await actor.add(id: id, subscriber: sink, first: WebSocketFrameEncoder.encode(text: "{\"type\":\"snapshot\"}"))
                     attached.add(1, ordering: .relaxed)
                 }
             }

@@ -7,15 +7,21 @@ import YagutsRuntime
 /// has not completed (a rebooted device gets it back), else its oldest pending
 /// job, which becomes `running` in a durable write before it is handed out. A
 /// job created while the device waits wakes the wait at once.
+///
+/// Executor: its device's (``ActorPlacement``), like the device's other actors.
 public actor DeviceActor {
     public let deviceID: Int64
+    private let executor: any SerialExecutor
     private let database: Database
     private let stopping: ShutdownFlag
     private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     private var nextWaiterID: UInt64 = 0
 
-    init(deviceID: Int64, database: Database, stopping: ShutdownFlag) {
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    init(deviceID: Int64, executor: any SerialExecutor, database: Database, stopping: ShutdownFlag) {
         self.deviceID = deviceID
+        self.executor = executor
         self.database = database
         self.stopping = stopping
     }
@@ -44,15 +50,7 @@ public actor DeviceActor {
     private func takeNext() async throws -> Job? {
         let deviceID = deviceID
         // Most polls find nothing new: look first with a reader, write only to take a pending job.
-        let current = try await database.read { db -> (running: Job?, hasPending: Bool) in
-            if let id = try db.queryOne("SELECT id FROM jobs WHERE device_id = ? AND status = 'running' ORDER BY id LIMIT 1",
-                                        deviceID, map: { try $0.get(0) as Int64 }) {
-                return (try JobQueries.job(db, id: id)?.job, false)
-            }
-            let pending = try db.queryOne("SELECT 1 FROM jobs WHERE device_id = ? AND status = 'pending' LIMIT 1",
-                                          deviceID, map: { try $0.get(0) as Int64 }) != nil
-            return (nil, pending)
-        }
+        let current = try await database.read { try JobQueries.currentWork($0, deviceID: deviceID) }
         if let running = current.running { return running }
         guard current.hasPending else { return nil }
         return try await database.write { try JobQueries.takeNext($0, deviceID: deviceID) }

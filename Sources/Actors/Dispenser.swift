@@ -4,41 +4,87 @@ public import YagutsRuntime
 /// Handlers call the services (``AccountService``, ``DeviceService``,
 /// ``JobService``, ``DeviceProtocol``, ``LiveMonitoring``) built on it.
 ///
-/// Threading: `Sendable`; every member is safe from any thread. The actors
-/// it creates run on the global concurrent executor; their database work runs
-/// on the writer and reader threads.
+/// Threading: `Sendable`; every member is safe from any thread. The actors it
+/// creates run on their device's executor (``ActorPlacement``); their database
+/// work runs on the writer and reader threads.
 public final class Dispenser: Sendable {
     public let database: Database
     public let presence: Presence
-    let jobActors: LeasedRegistry<Int64, JobActor>
-    let deviceActors: LeasedRegistry<Int64, DeviceActor>
-    let stockActors: LeasedRegistry<Int64, StockActor>
+    let placement: any ActorPlacement
+    let feeds: any LiveFeeds
+    let jobActors = LeasedRegistry<Int64, JobActor>()
+    let deviceActors = LeasedRegistry<Int64, DeviceActor>()
+    let stockActors = LeasedRegistry<Int64, StockActor>()
     let deviceTokens: DeviceTokenCache
     let stopping: ShutdownFlag
-    /// Wraps a JSON message into a WebSocket text frame (encoded once per event).
-    let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
     /// Hears how long each stage of a completion report took (for metrics).
     let stageObserver: StageObserver
 
-    public init(database: Database, offlineAfter: Duration = .seconds(90), stageObserver: StageObserver = StageObserver(),
-                encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
-        self.stageObserver = stageObserver
+    public init(database: Database, placement: any ActorPlacement, feeds: any LiveFeeds,
+                offlineAfter: Duration = .seconds(90), stageObserver: StageObserver = StageObserver()) {
         self.database = database
-        let presence = Presence(offlineAfter: offlineAfter)
-        self.presence = presence
-        self.encodeFrame = encodeFrame
+        self.placement = placement
+        self.feeds = feeds
+        self.stageObserver = stageObserver
+        self.presence = Presence(offlineAfter: offlineAfter)
         self.deviceTokens = DeviceTokenCache()
-        let stocks = LeasedRegistry<Int64, StockActor> { id in
-            StockActor(deviceID: id, database: database, presence: presence, encodeFrame: encodeFrame)
-        }
-        self.stockActors = stocks
-        self.jobActors = LeasedRegistry { id in
-            JobActor(jobID: id, database: database, stocks: stocks, stageObserver: stageObserver, encodeFrame: encodeFrame)
-        }
-        let stopping = ShutdownFlag()
-        self.stopping = stopping
-        self.deviceActors = LeasedRegistry { id in DeviceActor(deviceID: id, database: database, stopping: stopping) }
+        self.stopping = ShutdownFlag()
     }
+
+    // MARK: The actors, created on demand on their device's executor
+
+    func withJob<T: Sendable>(_ jobID: Int64, device deviceID: Int64,
+                              _ body: (JobActor) async throws -> T) async rethrows -> T {
+        try await jobActors.withValue(jobID, orMake: { makeJobActor(jobID, deviceID) }, body)
+    }
+
+    /// Like ``withJob(_:device:_:)`` when the caller does not know the job's
+    /// device (a user's request): looks it up unless the actor is alive.
+    func withJob<T: Sendable>(_ jobID: Int64, _ body: (JobActor) async throws -> T) async throws -> T {
+        try await withJob(jobID, device: try await deviceOfJob(jobID), body)
+    }
+
+    func acquireJob(_ jobID: Int64) async throws -> JobActor {
+        let deviceID = try await deviceOfJob(jobID)
+        return jobActors.acquire(jobID, orMake: { makeJobActor(jobID, deviceID) })
+    }
+
+    func withStock<T: Sendable>(_ deviceID: Int64, _ body: (StockActor) async throws -> T) async rethrows -> T {
+        try await stockActors.withValue(deviceID, orMake: { makeStockActor(deviceID) }, body)
+    }
+
+    func acquireStock(_ deviceID: Int64) -> StockActor {
+        stockActors.acquire(deviceID, orMake: { makeStockActor(deviceID) })
+    }
+
+    func withDevice<T: Sendable>(_ deviceID: Int64, _ body: (DeviceActor) async throws -> T) async rethrows -> T {
+        try await deviceActors.withValue(deviceID, orMake: {
+            DeviceActor(deviceID: deviceID, executor: placement.executor(forDevice: deviceID), database: database,
+                        stopping: stopping)
+        }, body)
+    }
+
+    private func makeJobActor(_ jobID: Int64, _ deviceID: Int64) -> JobActor {
+        let stocks = stockActors
+        return JobActor(jobID: jobID, deviceID: deviceID, executor: placement.executor(forDevice: deviceID),
+                        database: database, feeds: feeds, stageObserver: stageObserver,
+                        liveStock: { stocks.existing($0) })
+    }
+
+    private func makeStockActor(_ deviceID: Int64) -> StockActor {
+        StockActor(deviceID: deviceID, executor: placement.executor(forDevice: deviceID), database: database,
+                   presence: presence, feeds: feeds)
+    }
+
+    private func deviceOfJob(_ jobID: Int64) async throws -> Int64 {
+        if let actor = jobActors.existing(jobID) { return actor.deviceID }
+        guard let deviceID = try await database.read({ try JobQueries.deviceOfJob($0, jobID: jobID) }) else {
+            throw DomainError.notFound("No such job.")
+        }
+        return deviceID
+    }
+
+    // MARK: Life
 
     /// The server is stopping: long-polls answer now (no job) instead of
     /// waiting out their time, so their connections can close in the grace period.
@@ -76,40 +122,25 @@ public final class Dispenser: Sendable {
         await stock.publishDevice()
     }
 
-    func loadDevice(_ deviceID: Int64) async throws -> Device? {
-        let loaded = try await database.read { db -> (DeviceQueries.DeviceRecord, [Frasco])? in
-            guard let record = try DeviceQueries.device(db, id: deviceID) else { return nil }
-            return (record, try DeviceQueries.frascos(db, deviceID: deviceID))
-        }
-        guard let (record, frascos) = loaded else { return nil }
-        return presence.view(record, frascos: frascos)
-    }
-
     /// Every frasco whose stock differs from its ledger (empty when healthy).
     public func ledgerMismatches() async throws -> [String] {
         try await database.read { try DeviceQueries.ledgerMismatches($0) }
+    }
+
+    /// How many jobs are in each status (for metrics).
+    public func jobCountsByStatus() async throws -> [JobStatus: Int] {
+        try await database.read { try JobQueries.countsByStatus($0) }
     }
 }
 
 extension Dispenser {
     /// Opens (creating and migrating) the database at `path` with the
     /// domain's schema and a Dispenser on it.
-    public static func open(path: String, offlineAfter: Duration = .seconds(90), stageObserver: StageObserver = StageObserver(),
-                            encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) throws -> Dispenser {
+    public static func open(path: String, placement: any ActorPlacement, feeds: any LiveFeeds,
+                            offlineAfter: Duration = .seconds(90),
+                            stageObserver: StageObserver = StageObserver()) throws -> Dispenser {
         let database = try Database(path: path, configuration: DatabaseConfiguration(migrator: Schema.migrator))
-        return Dispenser(database: database, offlineAfter: offlineAfter, stageObserver: stageObserver, encodeFrame: encodeFrame)
-    }
-}
-
-extension Dispenser {
-    /// How many jobs are in each status (for metrics).
-    public func jobCountsByStatus() async throws -> [JobStatus: Int] {
-        try await database.read { db in
-            var counts: [JobStatus: Int] = [:]
-            try db.forEachRow("SELECT status, COUNT(*) FROM jobs GROUP BY status") { row in
-                if let status = JobStatus(rawValue: try row.get(0)) { counts[status] = try row.get(1) }
-            }
-            return counts
-        }
+        return Dispenser(database: database, placement: placement, feeds: feeds, offlineAfter: offlineAfter,
+                         stageObserver: stageObserver)
     }
 }

@@ -4,41 +4,50 @@ public import YagutsRuntime
 /// new watcher of a job passes through its JobActor one at a time, which is
 /// where idempotency lives:
 ///
-/// - The first valid report settles the job (through the device's
-///   ``StockActor``, in one durable transaction); the actor then remembers the
+/// - The first valid report settles the job in one durable transaction that
+///   this actor hands to the writer (validate against the truth, settle, write
+///   the ledger and the recorded result); the actor then remembers the
 ///   canonical report and the result. A later identical report (equal JSON)
 ///   gets the same result with `replayed: true` and touches nothing; a
-///   different one gets 409 with the recorded result.
+///   different one is a conflict carrying the recorded result.
 /// - Watchers hear `completed` only after the commit is durable.
 /// - The database guards the same rule independently (a guarded status UPDATE
 ///   and a unique dispense per item), so even a second process on the same
 ///   file could not deduct twice; if it loses that race, the actor adopts the
 ///   recorded result from the database.
 ///
+/// Executor: its device's (``ActorPlacement``) — the event loop that owns the
+/// device's connection — shared with the job's feed. A report therefore runs
+/// on one thread from socket to watchers; the writer is its only hop.
+///
 /// The actor caches only facts that can no longer change (the job's items, its
 /// device, its settled result); everything else is read from the database.
 public actor JobActor: SerializingActor {
     public let jobID: Int64
+    /// The device this actor was placed for (its executor's owner).
+    public let deviceID: Int64
+    private let executor: any SerialExecutor
     private let database: Database
-    private let stocks: LeasedRegistry<Int64, StockActor>
-    private let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
+    private let feed: any Feed<JobEvent>
     private let stageObserver: StageObserver
-    /// The job's watchers. The JobActor runs on the broadcast's executor, so
-    /// publishing an event is a same-executor call, not a thread hop.
-    let broadcast = BroadcastActor()
+    /// The device's StockActor if it is alive (only a live one can have
+    /// watchers): told the new stock after a settlement, off the report's path.
+    private let liveStock: @Sendable (Int64) -> StockActor?
     var mutex = AsyncMutex()
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { broadcast.unownedExecutor }
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private var definition: (deviceID: Int64, items: [JobItem])?
     private var settled: (report: String, result: CompletionResult)?
 
-    init(jobID: Int64, database: Database, stocks: LeasedRegistry<Int64, StockActor>, stageObserver: StageObserver,
-         encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
+    init(jobID: Int64, deviceID: Int64, executor: any SerialExecutor, database: Database, feeds: any LiveFeeds,
+         stageObserver: StageObserver, liveStock: @escaping @Sendable (Int64) -> StockActor?) {
         self.jobID = jobID
-        self.stageObserver = stageObserver
+        self.deviceID = deviceID
+        self.executor = executor
         self.database = database
-        self.stocks = stocks
-        self.encodeFrame = encodeFrame
+        self.feed = feeds.jobFeed(jobID: jobID, executor: executor)
+        self.stageObserver = stageObserver
+        self.liveStock = liveStock
     }
 
     private func load() async throws -> JobQueries.JobRecord {
@@ -61,40 +70,48 @@ public actor JobActor: SerializingActor {
     }
 
     /// Applies a device's completion report; see the type's documentation.
-    public func complete(deviceID: Int64, report: CompletionReport) async throws -> CompletionResult {
+    /// `canonical` is the report's canonical JSON (equal JSON, equal text).
+    public func complete(deviceID: Int64, report: CompletionReport, canonical: String) async throws -> CompletionResult {
         let arrived = ContinuousClock.now
         return try await exclusively {
             var stages = StageTimer(observer: stageObserver, start: arrived)
             stages.lap(.queued)
-            let canonical = try WireJSON.encodeString(report)
             if let settled, definition?.deviceID == deviceID {
                 return try replay(canonical, settled)
             }
+            stages.lap(.prepare)
             // Everything that decides — the job's state, validation, the
             // settlement — happens in one write transaction: one trip to the
             // writer thread, and the decision is made on the truth.
-            let stock = stocks.acquire(deviceID)
-            defer { stocks.release(deviceID) }
-            stages.lap(.prepare)
-            let outcome = try await stock.settle(jobID: jobID, report: report, reportJSON: canonical, observer: stageObserver)
-            let result: CompletionResult
-            let job: Job
-            switch outcome {
-            case .alreadySettled(let report, let recorded):
-                // Settled before this actor existed, or by another process on this file.
-                settled = (report, recorded)
-                return try replay(canonical, (report, recorded))
-            case .settled(let newResult, let newJob):
-                (result, job) = (newResult, newJob)
+            let (id, observer) = (jobID, stageObserver)
+            let outcome = try await database.write { db in
+                var timer = StageTimer(observer: observer)
+                defer { timer.lap(.decide) }
+                return try JobQueries.settleReport(db, jobID: id, deviceID: deviceID, report: report, reportJSON: canonical)
             }
-            definition = (job.deviceId, job.items)
-            settled = (canonical, result)
-            stages.lap(.commit)
-            await broadcast.publish(encodeFrame(LiveEvents.completed(job)), isCompletion: true)
-            stages.lap(.broadcast)
-            await stock.publishDevice()
-            return result
+            switch outcome {
+            case .alreadySettled(let recordedReport, let recorded):
+                // Settled before this actor existed, or by another process on this file.
+                settled = (recordedReport, recorded)
+                return try replay(canonical, (recordedReport, recorded))
+            case .settled(let result, let job):
+                definition = (job.deviceId, job.items)
+                settled = (canonical, result)
+                stages.lap(.commit)
+                await feed.publish(.completed(job), isFinal: true)
+                stages.lap(.broadcast)
+                if let stock = liveStock(deviceID) {
+                    // Runs on this executor after the handler has written the 200.
+                    let fwVersion = report.fwVersion
+                    Task { await self.tell(stock, result.stock, fwVersion) }
+                }
+                return result
+            }
         }
+    }
+
+    private func tell(_ stock: StockActor, _ levels: [StockLevel], _ fwVersion: String?) async {
+        await stock.stockChanged(levels, fwVersion: fwVersion)
     }
 
     private func replay(_ canonical: String, _ settled: (report: String, result: CompletionResult)) throws -> CompletionResult {
@@ -122,7 +139,7 @@ public actor JobActor: SerializingActor {
                 fields["error"] = "must be at most \(CompletionRules.maxErrorLength) characters"
             }
             if !fields.isEmpty { throw DomainError.invalid(message: "The progress report does not match the job.", fields: fields) }
-            await broadcast.publish(encodeFrame(LiveEvents.progress(jobID: jobID, report)))
+            await feed.publish(.progress(jobID: jobID, report), isFinal: false)
         }
     }
 
@@ -139,23 +156,25 @@ public actor JobActor: SerializingActor {
             guard let cancelled else {
                 throw DomainError.conflict(code: "job_not_pending", message: "Only a pending job can be cancelled.")
             }
-            await broadcast.publish(encodeFrame(LiveEvents.completed(cancelled)), isCompletion: true)
+            await feed.publish(.completed(cancelled), isFinal: true)
             return cancelled
         }
     }
 
     /// Adds a watcher owned by `userID`: it receives the snapshot first, then
     /// every event after it, with no gap and no duplicate `completed`.
-    public func watch(userID: Int64, watcherID: UInt64, sink: LoopBound<any WatcherSink>) async throws {
+    public func watch(userID: Int64, watcher: any LiveWatcher) async throws {
         try await exclusively {
             let record = try await load()
             guard record.userID == userID else { throw DomainError.notFound("No such job.") }
-            await broadcast.add(id: watcherID, sink: sink, first: encodeFrame(LiveEvents.snapshot(record.job)),
-                                skipsCompletion: record.job.status.isFinal)
+            await feed.attach(watcher, first: .snapshot(record.job), skipsFinal: record.job.status.isFinal)
         }
     }
 
     public func unwatch(watcherID: UInt64) async {
-        await broadcast.remove(id: watcherID)
+        await feed.detach(watcherID: watcherID)
     }
+
+    /// Watchers attached now (tests, retirement).
+    public var watcherCount: Int { get async { await feed.watcherCount } }
 }

@@ -1,43 +1,36 @@
 import YagutsRuntime
 
-/// Owns one device's stock ledger: every change to its frascos' stock — a
-/// refill, a person's count, a job's dispenses — goes through here, one at a
-/// time, and ends with the device's watchers being told the new stock.
+/// Owns one device's stock ledger and its live feed: every change to its
+/// frascos' stock — a refill, a person's count, a frasco's settings — goes
+/// through here, one at a time, and ends with the device's watchers being told
+/// the new state. (A job's dispenses are settled by its JobActor in the same
+/// kind of transaction, which then tells this actor the new stock levels.)
 ///
 /// Each change is one durable transaction that appends movements and updates
 /// `stock_mg` together, so a frasco's stock always equals the sum of its ledger.
 ///
-/// The device's watchers hang off ``topic``, whose executor this actor shares:
-/// publishing a new state is a call on the same serial executor, not a hop.
+/// Executor: its device's, shared with the device's feed and with the
+/// JobActors of the device's jobs, so their calls here never change threads.
 public actor StockActor: SerializingActor {
     public let deviceID: Int64
+    private let executor: any SerialExecutor
     private let database: Database
     private let presence: Presence
-    private let encodeFrame: @Sendable ([UInt8]) -> SharedBytes
     /// The device's watchers (`/ws/devices/{id}`).
-    let topic = BroadcastActor()
+    private let feed: any Feed<DeviceEvent>
+    /// The state last sent to watchers, so a settlement's new stock levels can
+    /// be published without reading the device back.
+    private var lastPublished: Device?
     var mutex = AsyncMutex()
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { topic.unownedExecutor }
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    init(deviceID: Int64, database: Database, presence: Presence,
-         encodeFrame: @escaping @Sendable ([UInt8]) -> SharedBytes) {
+    init(deviceID: Int64, executor: any SerialExecutor, database: Database, presence: Presence, feeds: any LiveFeeds) {
         self.deviceID = deviceID
+        self.executor = executor
         self.database = database
         self.presence = presence
-        self.encodeFrame = encodeFrame
-    }
-
-    /// Decides a completion report in one durable transaction (see
-    /// ``JobQueries/settleReport``).
-    func settle(jobID: Int64, report: CompletionReport, reportJSON: String,
-                observer: StageObserver) async throws -> JobQueries.Settlement {
-        let deviceID = deviceID
-        return try await database.write { db in
-            var timer = StageTimer(observer: observer)
-            defer { timer.lap(.decide) }
-            return try JobQueries.settleReport(db, jobID: jobID, deviceID: deviceID, report: report, reportJSON: reportJSON)
-        }
+        self.feed = feeds.deviceFeed(deviceID: deviceID, executor: executor)
     }
 
     public func refill(index: Int, amountMg: Int64) async throws -> Frasco {
@@ -97,27 +90,56 @@ public actor StockActor: SerializingActor {
     }
 
     /// Tells the device's watchers its current state (stock or presence
-    /// changed). Reads and publishes are serialized, so watchers receive
-    /// states in the order they were read: the last message is the newest.
+    /// changed), read from the database. Reads and publishes are serialized,
+    /// so watchers receive states in the order they were read: the last
+    /// message is the newest.
     func publishDevice() async {
-        guard await topic.watcherCount > 0 else { return }
+        guard await feed.watcherCount > 0 else { return }
         await exclusively {
             guard let device = try? await loadDevice() else { return }
-            await topic.publish(encodeFrame(LiveEvents.device(device)))
+            await publish(device)
         }
+    }
+
+    /// A job's settlement changed the stock (and maybe the firmware version):
+    /// patches the last published state instead of reading it back.
+    func stockChanged(_ levels: [StockLevel], fwVersion: String?) async {
+        guard await feed.watcherCount > 0 else { return }
+        await exclusively {
+            guard var device = lastPublished else {
+                if let device = try? await loadDevice() { await publish(device) }
+                return
+            }
+            let byIndex = Dictionary(levels.map { ($0.frascoIndex, $0.stockMg) }, uniquingKeysWith: { _, last in last })
+            for i in device.frascos.indices {
+                if let stock = byIndex[device.frascos[i].index] { device.frascos[i].stockMg = stock }
+            }
+            if let fwVersion { device.fwVersion = fwVersion }
+            let state = presence.state(of: deviceID)
+            device.online = state.online
+            device.lastSeenAt = state.lastSeenAt ?? device.lastSeenAt
+            await publish(device)
+        }
+    }
+
+    private func publish(_ device: Device) async {
+        lastPublished = device
+        await feed.publish(.device(device), isFinal: false)
     }
 
     /// Adds a watcher of this device (owned by `userID`): it gets the current
     /// state first, then every change.
-    func watch(userID: Int64, watcherID: UInt64, sink: LoopBound<any WatcherSink>) async throws {
+    func watch(userID: Int64, watcher: any LiveWatcher) async throws {
         try await exclusively {
             guard let device = try await loadDevice(ownedBy: userID) else { throw DomainError.notFound("No such device.") }
-            await topic.add(id: watcherID, sink: sink, first: encodeFrame(LiveEvents.device(device)))
+            lastPublished = device
+            await feed.attach(watcher, first: .device(device), skipsFinal: false)
         }
     }
 
     func unwatch(watcherID: UInt64) async {
-        await topic.remove(id: watcherID)
+        await feed.detach(watcherID: watcherID)
+        if await feed.watcherCount == 0 { lastPublished = nil }
     }
 
     private func loadDevice(ownedBy userID: Int64? = nil) async throws -> Device? {

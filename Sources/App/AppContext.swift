@@ -7,6 +7,8 @@ import YagutsRuntime
 struct AppContext: Sendable {
     let configuration: Configuration
     let dispenser: Dispenser
+    /// Which loop each device's actors run on; device requests note their loop.
+    let placement: LoopAffinity<Int64>
     let auth: Auth
     let accounts: AccountService
     let devices: DeviceService
@@ -21,9 +23,11 @@ struct AppContext: Sendable {
     /// Log-in and registration attempts per client address.
     let loginLimiter = TokenBucketLimiter<String>(ratePerSecond: 1, burst: 20)
 
-    init(configuration: Configuration, dispenser: Dispenser, metrics: AppMetrics, logger: Logger) {
+    init(configuration: Configuration, dispenser: Dispenser, placement: LoopAffinity<Int64>, metrics: AppMetrics,
+         logger: Logger) {
         self.configuration = configuration
         self.dispenser = dispenser
+        self.placement = placement
         self.accounts = AccountService(dispenser)
         self.devices = DeviceService(dispenser)
         self.jobs = JobService(dispenser)

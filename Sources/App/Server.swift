@@ -33,16 +33,17 @@ struct Server {
         }
         defer { withExtendedLifetime(dataLock) {} }
         let metrics = AppMetrics()
-        let dispenser = try Dispenser.open(path: configuration.databasePath,
+        let group = EventLoopGroup(threads: configuration.loopThreads, name: "yaguts-loop")
+        // A device's actors live on the loop of its connection: see ARCHITECTURE.md.
+        let placement = LoopAffinity<Int64>(loops: group.loops)
+        let dispenser = try Dispenser.open(path: configuration.databasePath, placement: placement, feeds: WebSocketFeeds(),
                                            offlineAfter: .seconds(configuration.deviceOfflineAfterSeconds),
-                                           stageObserver: metrics.reportStageObserver()) { json in
-            WebSocketFrameEncoder.encode(opcode: .text, payload: json)
-        }
-        let app = AppContext(configuration: configuration, dispenser: dispenser, metrics: metrics, logger: logger)
+                                           stageObserver: metrics.reportStageObserver())
+        let app = AppContext(configuration: configuration, dispenser: dispenser, placement: placement,
+                             metrics: metrics, logger: logger)
         let router = Routes.make(app)
         let http = httpConfiguration(logger: logger, metrics: metrics)
 
-        let group = EventLoopGroup(threads: configuration.loopThreads)
         var tcp = TCPServer.Configuration(host: configuration.host, port: configuration.port)
         tcp.maxConnections = configuration.maxConnections
         let server = TCPServer(group: group, configuration: tcp)

@@ -1,6 +1,6 @@
-#ifndef YAGUTS_CSQLITE_SHIM_H
-#define YAGUTS_CSQLITE_SHIM_H
+#ifndef CSQLITE_SHIM_H
+#define CSQLITE_SHIM_H
 #include <sqlite3.h>
 // SQLITE_TRANSIENT is a macro casting -1 to a function pointer; Swift cannot import it.
-static inline void (*yaguts_sqlite_transient(void))(void *) { return SQLITE_TRANSIENT; }
+static inline void (*csqlite_transient(void))(void *) { return SQLITE_TRANSIENT; }
 #endif

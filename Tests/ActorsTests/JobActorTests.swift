@@ -73,7 +73,7 @@ struct JobActorTests {
         let first = try await DeviceProtocol(f.dispenser).complete(f.deviceIdentity, jobID: job.id, report: report)
         #expect(first.stock.map(\.stockMg) == [9500, 0, 10_000]) // clamped at zero
         await f.dispenser.database.close()
-        let reopened = try Dispenser.open(path: f.directory.appendingPathComponent("test.sqlite").path) { SharedBytes($0) }
+        let reopened = try f.reopen()
         let again = try await DeviceProtocol(reopened).complete(f.deviceIdentity, jobID: job.id, report: report)
         #expect(again.replayed)
         #expect(again.stock == first.stock)
@@ -114,13 +114,9 @@ struct JobActorTests {
     @Test func watchersSeeSnapshotProgressAndOneCompletion() async throws {
         let f = try await Fixture.make()
         defer { Task { await f.close() } }
-        let group = EventLoopGroup(threads: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
         let job = try await f.createJob([(0, 100), (1, 100)])
-        let sink = RecordingSink()
-        let bound = try await loop.submit { LoopBound<any WatcherSink>(sink, eventLoop: loop) }
-        let attachment = try await LiveMonitoring(f.dispenser).watchJob(userID: f.user.id, jobID: job.id, sink: bound)
+        let sink = RecordingWatcher()
+        let attachment = try await LiveMonitoring(f.dispenser).watchJob(userID: f.user.id, jobID: job.id, watcher: sink)
         let snapshot = await sink.next()
         #expect(snapshot?["type"] as? String == "snapshot")
         _ = try await DeviceProtocol(f.dispenser).next(f.deviceIdentity, wait: .zero)
@@ -138,16 +134,15 @@ struct JobActorTests {
         #expect((completed?["job"] as? [String: Any])?["status"] as? String == "done_partial")
 
         // A late watcher gets the final state in its snapshot and nothing else.
-        let late = RecordingSink()
-        let lateBound = try await loop.submit { LoopBound<any WatcherSink>(late, eventLoop: loop) }
-        let lateAttachment = try await LiveMonitoring(f.dispenser).watchJob(userID: f.user.id, jobID: job.id, sink: lateBound)
+        let late = RecordingWatcher()
+        let lateAttachment = try await LiveMonitoring(f.dispenser).watchJob(userID: f.user.id, jobID: job.id, watcher: late)
         let lateSnapshot = await late.next()
         #expect((lateSnapshot?["job"] as? [String: Any])?["status"] as? String == "done_partial")
         // Progress after completion is accepted and ignored: the next message either sink sees is the marker.
         try await DeviceProtocol(f.dispenser).progress(f.deviceIdentity, jobID: job.id,
             report: .init(position: 1, frascoIndex: 1, status: .ok, dispensedMg: 1, error: nil))
-        let marker = SharedBytes(Array(#"{"type":"marker"}"#.utf8))
-        await f.dispenser.jobActors.existing(job.id)?.broadcast.publish(marker)
+        let marker = ProgressReport(position: 0, frascoIndex: 0, status: .ok, dispensedMg: 0, error: nil)
+        await f.feeds.jobFeed(job.id)?.publish(.progress(jobID: -1, marker), isFinal: false)
         #expect(await late.next()?["type"] as? String == "marker")
         #expect(await sink.next()?["type"] as? String == "marker")
         await LiveMonitoring(f.dispenser).detach(attachment)
@@ -191,7 +186,7 @@ struct DatabaseIdempotencyTests {
     @Test func twoProcessesOnOneFileDeductOnce() async throws {
         let f = try await Fixture.make()
         defer { Task { await f.close() } }
-        let other = try Dispenser.open(path: f.directory.appendingPathComponent("test.sqlite").path) { SharedBytes($0) }
+        let other = try f.reopen()
         let job = try await f.createJob([(0, 400), (1, 600)])
         _ = try await DeviceProtocol(f.dispenser).next(f.deviceIdentity, wait: .zero)
         let report = CompletionReport(executionLogs: [log(0, 0, .ok, 400), log(1, 1, .ok, 600)], fwVersion: nil)

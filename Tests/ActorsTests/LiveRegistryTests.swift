@@ -8,12 +8,13 @@ struct LiveRegistryTests {
 
     @Test func retiresOnlyWhatNobodyHolds() async {
         let made = Atomic<Int>(0)
-        let registry = LeasedRegistry<Int, Thing> { _ in
+        let registry = LeasedRegistry<Int, Thing>()
+        let make = {
             made.add(1, ordering: .relaxed)
             return Thing()
         }
-        let held = registry.acquire(1)
-        _ = await registry.withValue(2) { _ in 0 }
+        let held = registry.acquire(1, orMake: make)
+        _ = await registry.withValue(2, orMake: make) { _ in 0 }
         #expect(registry.count == 2)
         #expect(registry.retireIdle(olderThan: .zero) == 1)   // 2 is idle, 1 is leased
         #expect(registry.existing(1) === held)
@@ -22,7 +23,7 @@ struct LiveRegistryTests {
         #expect(registry.retireIdle(olderThan: .seconds(3600)) == 0)  // released, but not idle long enough
         #expect(registry.retireIdle(olderThan: .zero) == 1)
         #expect(registry.count == 0)
-        _ = registry.acquire(1)
+        _ = registry.acquire(1, orMake: make)
         #expect(made.load(ordering: .relaxed) == 3)  // recreated on demand
     }
 

@@ -17,14 +17,12 @@ public final class LeasedRegistry<Key: Hashable & Sendable, Value: Sendable>: Se
     }
 
     private let entries = Mutex<[Key: Entry]>([:])
-    private let make: @Sendable (Key) -> Value
 
-    public init(make: @escaping @Sendable (Key) -> Value) {
-        self.make = make
-    }
+    public init() {}
 
-    /// Takes a lease on the object for `key`, creating it if needed.
-    public func acquire(_ key: Key) -> Value {
+    /// Takes a lease on the object for `key`, creating it with `make` if needed
+    /// (`make` runs under the registry's lock: keep it cheap, no I/O).
+    public func acquire(_ key: Key, orMake make: () -> Value) -> Value {
         entries.withLock { entries in
             let now = ContinuousClock.now
             if var entry = entries[key] {
@@ -33,7 +31,7 @@ public final class LeasedRegistry<Key: Hashable & Sendable, Value: Sendable>: Se
                 entries[key] = entry
                 return entry.value
             }
-            let value = make(key)
+            let value = make()
             entries[key] = Entry(value: value, leases: 1, lastUsed: now)
             return value
         }
@@ -49,8 +47,9 @@ public final class LeasedRegistry<Key: Hashable & Sendable, Value: Sendable>: Se
     }
 
     /// Runs `body` with the object for `key`, holding a lease meanwhile.
-    public func withValue<T: Sendable>(_ key: Key, _ body: (Value) async throws -> T) async rethrows -> T {
-        let value = acquire(key)
+    public func withValue<T: Sendable>(_ key: Key, orMake make: () -> Value,
+                                       _ body: (Value) async throws -> T) async rethrows -> T {
+        let value = acquire(key, orMake: make)
         defer { release(key) }
         return try await body(value)
     }

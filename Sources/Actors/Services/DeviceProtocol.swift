@@ -12,21 +12,26 @@ public struct DeviceProtocol: Sendable {
     /// The job the device should run, waiting up to `wait` for one.
     public func next(_ device: DeviceIdentity, wait: Duration) async throws -> Job? {
         await dispenser.deviceSeen(device.deviceID)
-        let job = try await dispenser.deviceActors.withValue(device.deviceID) { try await $0.next(wait: wait) }
+        let job = try await dispenser.withDevice(device.deviceID) { try await $0.next(wait: wait) }
         await dispenser.deviceSeen(device.deviceID)
         return job
     }
 
     public func progress(_ device: DeviceIdentity, jobID: Int64, report: ProgressReport) async throws {
         await dispenser.deviceSeen(device.deviceID)
-        try await dispenser.jobActors.withValue(jobID) { try await $0.progress(deviceID: device.deviceID, report: report) }
+        try await dispenser.withJob(jobID, device: device.deviceID) {
+            try await $0.progress(deviceID: device.deviceID, report: report)
+        }
     }
 
-    /// Settles the job (durably) or replays the recorded result.
-    public func complete(_ device: DeviceIdentity, jobID: Int64, report: CompletionReport) async throws -> CompletionResult {
+    /// Settles the job (durably) or replays the recorded result. `canonical`
+    /// is the report's canonical JSON; without it, it is computed here.
+    public func complete(_ device: DeviceIdentity, jobID: Int64, report: CompletionReport,
+                         canonical: String? = nil) async throws -> CompletionResult {
         await dispenser.deviceSeen(device.deviceID)
-        return try await dispenser.jobActors.withValue(jobID) {
-            try await $0.complete(deviceID: device.deviceID, report: report)
+        let canonical = try canonical ?? WireJSON.encodeString(report)
+        return try await dispenser.withJob(jobID, device: device.deviceID) {
+            try await $0.complete(deviceID: device.deviceID, report: report, canonical: canonical)
         }
     }
 
@@ -61,8 +66,7 @@ public struct DeviceProtocol: Sendable {
         await dispenser.deviceSeen(device.deviceID)
         let deviceID = device.deviceID
         let job = try await dispenser.database.write { db -> Job? in
-            if let running = try db.queryOne("SELECT id FROM jobs WHERE device_id = ? AND status = 'running' LIMIT 1",
-                                             deviceID, map: { try $0.get(0) as Int64 }), running != jobID {
+            if let running = try JobQueries.runningJobID(db, deviceID: deviceID), running != jobID {
                 throw DomainError.conflict(code: "device_busy",
                                            message: "The device is running job \(running); it runs one job at a time.")
             }

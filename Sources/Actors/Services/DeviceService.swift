@@ -56,7 +56,7 @@ public struct DeviceService: Sendable {
             fields["capacity_mg"] = "must be between 0 and \(JobRules.maxStockMg)"
         }
         if !fields.isEmpty { throw DomainError.invalid(message: "The frasco is not valid.", fields: fields) }
-        return try await dispenser.stockActors.withValue(id) {
+        return try await dispenser.withStock(id) {
             try await $0.update(index: index, ingredient: ingredient, capacityMg: capacityMg)
         }
     }
@@ -67,7 +67,7 @@ public struct DeviceService: Sendable {
             throw DomainError.invalid(message: "The refill is not valid.",
                                       fields: ["amount_mg": "must be between 1 and \(JobRules.maxStockMg)"])
         }
-        return try await dispenser.stockActors.withValue(id) { try await $0.refill(index: index, amountMg: amountMg) }
+        return try await dispenser.withStock(id) { try await $0.refill(index: index, amountMg: amountMg) }
     }
 
     public func adjust(userID: Int64, id: Int64, index: Int, stockMg: Int64, note: String?) async throws -> Frasco {
@@ -76,7 +76,7 @@ public struct DeviceService: Sendable {
         if stockMg < 0 || stockMg > JobRules.maxStockMg { fields["stock_mg"] = "must be between 0 and \(JobRules.maxStockMg)" }
         if let note, note.count > 500 { fields["note"] = "must be at most 500 characters" }
         if !fields.isEmpty { throw DomainError.invalid(message: "The stock count is not valid.", fields: fields) }
-        return try await dispenser.stockActors.withValue(id) { try await $0.adjust(index: index, stockMg: stockMg, note: note) }
+        return try await dispenser.withStock(id) { try await $0.adjust(index: index, stockMg: stockMg, note: note) }
     }
 
     public func movements(userID: Int64, id: Int64, limit: Int, before: Int64?) async throws -> [Movement] {

@@ -46,7 +46,7 @@ public struct JobService: Sendable {
     }
 
     public func job(userID: Int64, id: Int64) async throws -> Job {
-        try await dispenser.jobActors.withValue(id) { try await $0.job(forUser: userID) }
+        try await dispenser.withJob(id) { try await $0.job(forUser: userID) }
     }
 
     public func list(userID: Int64, deviceID: Int64?, status: JobStatus?, limit: Int, before: Int64?) async throws -> [Job] {
@@ -56,6 +56,6 @@ public struct JobService: Sendable {
     }
 
     public func cancel(userID: Int64, id: Int64) async throws -> Job {
-        try await dispenser.jobActors.withValue(id) { try await $0.cancel(userID: userID) }
+        try await dispenser.withJob(id) { try await $0.cancel(userID: userID) }
     }
 }

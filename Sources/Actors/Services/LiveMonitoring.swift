@@ -1,43 +1,46 @@
 public import YagutsRuntime
 import Synchronization
 
-/// Attaches WebSocket watchers to jobs and devices. A watcher holds a lease on
-/// its actor for as long as it is attached, so the actor is not retired under it.
+/// Attaches watchers to jobs and devices. A watcher holds a lease on its actor
+/// for as long as it is attached, so the actor is not retired under it.
 public struct LiveMonitoring: Sendable {
     let dispenser: Dispenser
     private static let nextWatcherID = Atomic<UInt64>(0)
 
     public init(_ dispenser: Dispenser) { self.dispenser = dispenser }
 
-    /// A watcher's attachment; pass it to `detach` when the socket closes.
+    /// A new watcher id, unique in this process.
+    public static func makeWatcherID() -> UInt64 {
+        nextWatcherID.add(1, ordering: .relaxed).newValue
+    }
+
+    /// A watcher's attachment; pass it to `detach` when the watcher goes.
     public struct Attachment: Sendable {
         let watcherID: UInt64
         let kind: Kind
         enum Kind: Sendable { case job(Int64), device(Int64) }
     }
 
-    public func watchJob(userID: Int64, jobID: Int64, sink: LoopBound<any WatcherSink>) async throws -> Attachment {
-        let id = Self.nextWatcherID.add(1, ordering: .relaxed).newValue
-        let actor = dispenser.jobActors.acquire(jobID)
+    public func watchJob(userID: Int64, jobID: Int64, watcher: any LiveWatcher) async throws -> Attachment {
+        let actor = try await dispenser.acquireJob(jobID)
         do {
-            try await actor.watch(userID: userID, watcherID: id, sink: sink)
+            try await actor.watch(userID: userID, watcher: watcher)
         } catch {
             dispenser.jobActors.release(jobID)
             throw error
         }
-        return Attachment(watcherID: id, kind: .job(jobID))
+        return Attachment(watcherID: watcher.watcherID, kind: .job(jobID))
     }
 
-    public func watchDevice(userID: Int64, deviceID: Int64, sink: LoopBound<any WatcherSink>) async throws -> Attachment {
-        let id = Self.nextWatcherID.add(1, ordering: .relaxed).newValue
-        let stock = dispenser.stockActors.acquire(deviceID)
+    public func watchDevice(userID: Int64, deviceID: Int64, watcher: any LiveWatcher) async throws -> Attachment {
+        let stock = dispenser.acquireStock(deviceID)
         do {
-            try await stock.watch(userID: userID, watcherID: id, sink: sink)
+            try await stock.watch(userID: userID, watcher: watcher)
         } catch {
             dispenser.stockActors.release(deviceID)
             throw error
         }
-        return Attachment(watcherID: id, kind: .device(deviceID))
+        return Attachment(watcherID: watcher.watcherID, kind: .device(deviceID))
     }
 
     public func detach(_ attachment: Attachment) async {

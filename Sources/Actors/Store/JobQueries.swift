@@ -77,13 +77,42 @@ enum JobQueries {
         return try records.map { try withItems(db, $0).job }
     }
 
+    /// What a device has to do, read without writing: the running job it took,
+    /// or whether a pending one waits (most polls find nothing new).
+    static func currentWork(_ db: SQLiteConnection, deviceID: Int64) throws -> (running: Job?, hasPending: Bool) {
+        if let id = try runningJobID(db, deviceID: deviceID) {
+            return (try job(db, id: id)?.job, false)
+        }
+        let pending = try db.queryOne("SELECT 1 FROM jobs WHERE device_id = ? AND status = 'pending' LIMIT 1",
+                                      deviceID, map: { try $0.get(0) as Int64 }) != nil
+        return (nil, pending)
+    }
+
+    /// The job the device is running, if any (one at a time).
+    static func runningJobID(_ db: SQLiteConnection, deviceID: Int64) throws -> Int64? {
+        try db.queryOne("SELECT id FROM jobs WHERE device_id = ? AND status = 'running' ORDER BY id LIMIT 1",
+                        deviceID, map: { try $0.get(0) as Int64 })
+    }
+
+    /// The device a job belongs to, if the job exists.
+    static func deviceOfJob(_ db: SQLiteConnection, jobID: Int64) throws -> Int64? {
+        try db.queryOne("SELECT device_id FROM jobs WHERE id = ?", jobID, map: { try $0.get(0) as Int64 })
+    }
+
+    /// How many jobs are in each status.
+    static func countsByStatus(_ db: SQLiteConnection) throws -> [JobStatus: Int] {
+        var counts: [JobStatus: Int] = [:]
+        try db.forEachRow("SELECT status, COUNT(*) FROM jobs GROUP BY status") { row in
+            if let status = JobStatus(rawValue: try row.get(0)) { counts[status] = try row.get(1) }
+        }
+        return counts
+    }
+
     /// The job a device should run now: the one it took and has not completed
     /// (a rebooted device gets it back), else its oldest pending job, which
     /// becomes `running`. One job at a time per device.
     static func takeNext(_ db: SQLiteConnection, deviceID: Int64) throws -> Job? {
-        if let running = try db.queryOne(
-            "SELECT id FROM jobs WHERE device_id = ? AND status = 'running' ORDER BY id LIMIT 1", deviceID,
-            map: { try $0.get(0) as Int64 }) {
+        if let running = try runningJobID(db, deviceID: deviceID) {
             return try job(db, id: running)?.job
         }
         guard let pending = try db.queryOne(

@@ -19,48 +19,34 @@ enum DeviceProtocolRoutes {
     }
 
     static func add(to router: inout Router, _ app: AppContext) {
-        router.get("/devices/me/jobs/next") { request in
-            try await ErrorMapping.handle {
-                let device = try await app.auth.device(request)
-                var wait = 0
-                if let text = request.head.queryValue("wait") {
-                    guard let value = Int(text), (0...30).contains(value) else {
-                        throw HTTPError.invalidFields(["wait": "must be between 0 and 30"], message: "The query is not valid.")
-                    }
-                    wait = value
+        router.get("/devices/me/jobs/next", app.deviceRoute { request, device in
+            var wait = 0
+            if let text = request.head.queryValue("wait") {
+                guard let value = Int(text), (0...30).contains(value) else {
+                    throw HTTPError.invalidFields(["wait": "must be between 0 and 30"], message: "The query is not valid.")
                 }
-                guard let job = try await app.deviceProtocol.next(device, wait: .seconds(wait)) else { return .noContent }
-                return try WireCoding.json(One(job: job))
+                wait = value
             }
-        }
-        router.post("/devices/me/jobs/:id/progress") { request in
-            try await ErrorMapping.handle {
-                let device = try await app.auth.device(request)
-                try app.limit(app.deviceLimiter, device.deviceID)
-                let jobID = try request.id("id")
-                let report = try WireCoding.decode(ProgressReport.self, from: request)
-                try await app.deviceProtocol.progress(device, jobID: jobID, report: report)
-                return Response(status: .accepted)
-            }
-        }
-        router.post("/devices/me/jobs/:id/complete") { request in
-            try await ErrorMapping.handle {
-                let device = try await app.auth.device(request)
-                try app.limit(app.deviceLimiter, device.deviceID)
-                let jobID = try request.id("id")
-                let report = try WireCoding.decode(CompletionReport.self, from: request)
-                let result = try await app.deviceProtocol.complete(device, jobID: jobID, report: report)
-                if result.replayed { app.metrics.reportsReplayed.increment() }
-                return try WireCoding.json(result, headers: result.replayed ? ["Idempotent-Replayed": "true"] : [:])
-            }
-        }
-        router.post("/devices/me/heartbeat") { request in
-            try await ErrorMapping.handle {
-                let device = try await app.auth.device(request)
-                let heartbeat = try WireCoding.decode(DeviceProtocol.Heartbeat.self, from: request)
-                try await app.deviceProtocol.heartbeat(device, heartbeat)
-                return try WireCoding.json(HeartbeatReply(serverTime: Timestamp.now()))
-            }
-        }
+            guard let job = try await app.deviceProtocol.next(device, wait: .seconds(wait)) else { return .noContent }
+            return try WireCoding.json(One(job: job))
+        })
+        router.post("/devices/me/jobs/:id/progress", app.deviceRoute(limited: true) { request, device in
+            let jobID = try request.id("id")
+            let report = try WireCoding.decode(ProgressReport.self, from: request)
+            try await app.deviceProtocol.progress(device, jobID: jobID, report: report)
+            return Response(status: .accepted)
+        })
+        router.post("/devices/me/jobs/:id/complete", app.deviceRoute(limited: true) { request, device in
+            let jobID = try request.id("id")
+            let report = try WireCoding.decode(CompletionReport.self, from: request)
+            let result = try await app.deviceProtocol.complete(device, jobID: jobID, report: report)
+            if result.replayed { app.metrics.reportsReplayed.increment() }
+            return try WireCoding.json(result, headers: result.replayed ? ["Idempotent-Replayed": "true"] : [:])
+        })
+        router.post("/devices/me/heartbeat", app.deviceRoute { request, device in
+            let heartbeat = try WireCoding.decode(DeviceProtocol.Heartbeat.self, from: request)
+            try await app.deviceProtocol.heartbeat(device, heartbeat)
+            return try WireCoding.json(HeartbeatReply(serverTime: Timestamp.now()))
+        })
     }
 }

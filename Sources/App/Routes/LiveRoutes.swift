@@ -1,8 +1,6 @@
 import Actors
 import YagutsRuntime
 
-
-
 /// The WebSocket endpoints: `/ws/jobs/{id}`, `/ws/devices/{id}` and, only
 /// with `--test-endpoints`, `/ws/echo`.
 ///
@@ -17,8 +15,8 @@ enum LiveRoutes {
                 let (accept, user) = try await admit(request, app)
                 let jobID = try request.id("id")
                 _ = try await app.jobs.job(userID: user.id, id: jobID)
-                return upgrade(accept, app) { sink in
-                    try await app.live.watchJob(userID: user.id, jobID: jobID, sink: sink)
+                return upgrade(accept, app) { watcher in
+                    try await app.live.watchJob(userID: user.id, jobID: jobID, watcher: watcher)
                 }
             }
         }
@@ -27,8 +25,8 @@ enum LiveRoutes {
                 let (accept, user) = try await admit(request, app)
                 let deviceID = try request.id("id")
                 _ = try await app.devices.device(userID: user.id, id: deviceID)
-                return upgrade(accept, app) { sink in
-                    try await app.live.watchDevice(userID: user.id, deviceID: deviceID, sink: sink)
+                return upgrade(accept, app) { watcher in
+                    try await app.live.watchDevice(userID: user.id, deviceID: deviceID, watcher: watcher)
                 }
             }
         }
@@ -93,7 +91,7 @@ enum LiveRoutes {
     /// The 101 response; after it, on the loop thread, the socket becomes a
     /// watcher attached by `attach`.
     private static func upgrade(_ accept: HTTPHeaders, _ app: AppContext,
-                                attach: @escaping @Sendable (LoopBound<any WatcherSink>) async throws -> LiveMonitoring.Attachment) -> Response {
+                                attach: @escaping @Sendable (WebSocketWatcher) async throws -> LiveMonitoring.Attachment) -> Response {
         Response.switchingProtocols(headers: accept) { stream, leftover in
             let connection = WebSocketConnection(stream: stream, leftover: leftover, configuration: webSocketConfiguration(app))
             let session = WatchSession(live: app.live, metrics: app.metrics)
@@ -105,11 +103,12 @@ enum LiveRoutes {
             }
             connection.start()
             app.metrics.openWebSockets.increment()
-            let sink = LoopBound<any WatcherSink>(connection, eventLoop: loop)
+            let watcher = WebSocketWatcher(watcherID: LiveMonitoring.makeWatcherID(),
+                                           connection: LoopBound<any BroadcastSubscriber>(connection, eventLoop: loop))
             let boundConnection = LoopBound(connection, eventLoop: loop)
-            Task {
+            Task(executorPreference: loop.executor) {
                 do {
-                    let attachment = try await attach(sink)
+                    let attachment = try await attach(watcher)
                     loop.execute { boundSession.value.attached(attachment) }
                 } catch {
                     loop.execute { boundConnection.value.close(code: .policyViolation, reason: "not available") }

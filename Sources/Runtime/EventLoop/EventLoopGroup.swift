@@ -7,9 +7,10 @@ public final class EventLoopGroup: Sendable {
     public let loops: [UVEventLoop]
     private let cursor = Atomic<Int>(0)
 
-    public init(threads: Int = EventLoopGroup.defaultThreadCount) {
+    /// `threads` loops named `<name>-0`, `<name>-1`, … (thread names show in `top -H` and profilers).
+    public init(threads: Int = EventLoopGroup.defaultThreadCount, name: String = "loop") {
         precondition(threads > 0)
-        loops = (0..<threads).map { UVEventLoop(name: "yaguts-loop-\($0)") }
+        loops = (0..<threads).map { UVEventLoop(name: "\(name)-\($0)") }
     }
 
     public static var defaultThreadCount: Int {

@@ -26,6 +26,7 @@ public final class UVEventLoop: EventLoop, @unchecked Sendable {
     private var local: [LoopWork] = []
     private var idleRunning = false
     private let inbox = Mutex<[LoopWork]>([])
+    private let handOffs = Atomic<UInt64>(0)
     /// The loop thread's `pthread_t`, 0 until it starts; read on every `inEventLoop`.
     private let threadID = Atomic<UInt>(0)
     private var thread: Thread?
@@ -36,7 +37,7 @@ public final class UVEventLoop: EventLoop, @unchecked Sendable {
     /// before the next read, so connections hold no buffer while idle.
     let readBuffer: UnsafeMutableRawBufferPointer
 
-    /// A name for the thread, e.g. `yaguts-loop-0`.
+    /// A name for the thread, e.g. `loop-0`.
     public let name: String
 
     /// Most work items run per `check`/`prepare` pass before the loop polls
@@ -99,11 +100,17 @@ public final class UVEventLoop: EventLoop, @unchecked Sendable {
         enqueue(.closure(work))
     }
 
+    /// Work items that reached this loop from another thread since it started:
+    /// each is a thread hand-off (the hop counter that tests and benchmarks
+    /// read to prove a path stays on its loop).
+    public var crossThreadHandOffs: UInt64 { handOffs.load(ordering: .relaxed) }
+
     func enqueue(_ work: LoopWork) {
         if inEventLoop {
             local.append(work)
             return
         }
+        handOffs.add(1, ordering: .relaxed)
         let wasEmpty = inbox.withLock { inbox in
             inbox.append(work)
             return inbox.count == 1

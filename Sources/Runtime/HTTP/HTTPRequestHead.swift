@@ -37,7 +37,7 @@ public struct HTTPQueryItem: Hashable, Sendable {
 /// ``HTTPRequestParser``.
 public struct HTTPRequestHead: Equatable, Sendable {
     public var method: HTTPMethod
-    /// The request-target exactly as received, e.g. `/jobs?limit=10`.
+    /// The request-target exactly as received, e.g. `/items?limit=10`.
     public var target: String
     /// The path of the target, still percent-encoded (`/` for `*` and absolute-form without a path).
     public var path: String

@@ -38,7 +38,7 @@ public struct HTTPServerConfiguration: Sendable {
 public struct HTTPRequestRecord: Sendable {
     /// Nil when the request was rejected before its head was parsed.
     public var method: HTTPMethod?
-    /// The route pattern (`/devices/:id`), `static` for files, nil when nothing matched.
+    /// The route pattern (`/users/:id`), `static` for files, nil when nothing matched.
     public var route: String?
     public var status: HTTPStatus
     /// Bytes written for the response, head included; 0 if the connection closed first.

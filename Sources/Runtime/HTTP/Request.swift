@@ -26,7 +26,7 @@ public struct Request: Sendable {
     public func parameter(_ name: String) -> String? { parameters[name] }
 
     /// The route parameter `name` as an integer; 404 when it is not one, since
-    /// `/devices/abc` names no device.
+    /// `/users/abc` names no user.
     public func intParameter(_ name: String) throws(HTTPError) -> Int {
         guard let text = parameters[name], let value = Int(text) else { throw .notFound() }
         return value

@@ -21,7 +21,7 @@ public struct Router: Sendable {
 
     public struct Route: Sendable {
         public let method: HTTPMethod
-        /// As registered, e.g. `/devices/:id`; names the route in logs and metrics.
+        /// As registered, e.g. `/users/:id`; names the route in logs and metrics.
         public let pattern: String
         /// Largest accepted body in bytes; more is answered 413.
         public let bodyLimit: Int

@@ -53,7 +53,7 @@ public final class LogWriter: Sendable {
         self.clock = clock ?? { RFC3339Timestamp.nowMilliseconds() }
         self.state = Mutex(State())
         let thread = Thread { [self] in self.run() }
-        thread.name = "yaguts-log"
+        thread.name = "log-writer"
         thread.start()
     }
 

@@ -3,7 +3,7 @@ import Synchronization
 /// Creates and remembers metric series and renders them for a Prometheus scrape.
 ///
 /// Asking twice for the same name and labels returns the same series object,
-/// so independent parts of a server can share `yaguts_requests_total`. The
+/// so independent parts of a server can share `app_requests_total`. The
 /// lookup takes a lock; updating a series never does, so hot paths fetch
 /// their series once and keep them.
 ///

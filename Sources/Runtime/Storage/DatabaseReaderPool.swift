@@ -19,7 +19,7 @@ final class DatabaseReaderPool: Sendable {
         for (number, connection) in connections.enumerated() {
             let handOff = ThreadHandOff(connection)
             finished.enter()
-            StorageThread.start(name: "yaguts.sqlite.reader.\(number)") { [queue] in
+            StorageThread.start(name: "sqlite.reader.\(number)") { [queue] in
                 Self.runThread(handOff.take(), queue: queue)
                 finished.leave()
             }

@@ -33,7 +33,7 @@ final class DatabaseWriter: @unchecked Sendable {
         self.maxBatchSize = max(maxBatchSize, 1)
         let handOff = ThreadHandOff(connection)
         finished.enter()
-        StorageThread.start(name: "yaguts.sqlite.writer") { [self] in
+        StorageThread.start(name: "sqlite.writer") { [self] in
             runThread(handOff.take(), readersFinished: readersFinished)
             finished.leave()
         }

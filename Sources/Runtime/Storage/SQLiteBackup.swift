@@ -131,7 +131,7 @@ extension Database {
     /// thread of its own with connections of its own; the copy is one self-contained file.
     public func backup(to destinationPath: String) async throws {
         let (path, busyTimeout) = (self.path, configuration.busyTimeout)
-        try await StorageThread.run(name: "yaguts.sqlite.backup") {
+        try await StorageThread.run(name: "sqlite.backup") {
             try SQLiteBackup.copy(from: path, to: destinationPath, busyTimeout: busyTimeout)
         }
     }

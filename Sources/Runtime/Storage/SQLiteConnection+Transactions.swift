@@ -29,7 +29,7 @@ extension SQLiteConnection {
     /// transaction a savepoint behaves like a deferred transaction. Nests freely.
     @discardableResult
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        let name = "yaguts_savepoint_\(savepointDepth)"
+        let name = "savepoint_\(savepointDepth)"
         try run("SAVEPOINT \(name)")
         savepointDepth += 1
         defer { savepointDepth -= 1 }

@@ -98,7 +98,7 @@ public final class SQLiteStatement {
                 return withUnsafePointer(to: zero) { empty in
                     let start = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? empty
                     return sqlite3_bind_text64(
-                        handle, index, start, UInt64(bytes.count), yaguts_sqlite_transient(), UInt8(SQLITE_UTF8))
+                        handle, index, start, UInt64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
                 }
             }
         case .blob(let bytes):
@@ -107,7 +107,7 @@ public final class SQLiteStatement {
                 result = sqlite3_bind_zeroblob(handle, index, 0)
             } else {
                 result = bytes.withUnsafeBytes { raw in
-                    sqlite3_bind_blob64(handle, index, raw.baseAddress, UInt64(raw.count), yaguts_sqlite_transient())
+                    sqlite3_bind_blob64(handle, index, raw.baseAddress, UInt64(raw.count), csqlite_transient())
                 }
             }
         }

@@ -1,5 +1,7 @@
-/// The WebSocket messages watchers receive, encoded once per event.
-enum LiveEvents {
+import Actors
+
+/// The WebSocket messages watchers receive, one JSON text per event.
+enum LiveEventEncoding {
     private struct Snapshot: Encodable { let type = "snapshot"; let job: Job }
     private struct Completed: Encodable { let type = "completed"; let job: Job }
     private struct DeviceChanged: Encodable { let type = "device"; let device: Device }
@@ -27,11 +29,20 @@ enum LiveEvents {
         }
     }
 
-    static func snapshot(_ job: Job) -> [UInt8] { (try? WireJSON.encode(Snapshot(job: job))) ?? [] }
-    static func completed(_ job: Job) -> [UInt8] { (try? WireJSON.encode(Completed(job: job))) ?? [] }
-    static func device(_ device: Device) -> [UInt8] { (try? WireJSON.encode(DeviceChanged(device: device))) ?? [] }
-    static func progress(jobID: Int64, _ report: ProgressReport) -> [UInt8] {
-        (try? WireJSON.encode(Progress(jobId: jobID, position: report.position, frascoIndex: report.frascoIndex,
-                                       status: report.status, dispensedMg: report.dispensedMg, error: report.error))) ?? []
+    static func encode(_ event: JobEvent) -> [UInt8] {
+        switch event {
+        case .snapshot(let job): (try? WireJSON.encode(Snapshot(job: job))) ?? []
+        case .completed(let job): (try? WireJSON.encode(Completed(job: job))) ?? []
+        case .progress(let jobID, let report):
+            (try? WireJSON.encode(Progress(jobId: jobID, position: report.position, frascoIndex: report.frascoIndex,
+                                           status: report.status, dispensedMg: report.dispensedMg,
+                                           error: report.error))) ?? []
+        }
+    }
+
+    static func encode(_ event: DeviceEvent) -> [UInt8] {
+        switch event {
+        case .device(let device): (try? WireJSON.encode(DeviceChanged(device: device))) ?? []
+        }
     }
 }
