@@ -23,11 +23,27 @@ enum DeviceQueries {
         return id
     }
 
-    private static let recordColumns = "id, user_id, name, frasco_count, fw_version, last_seen_at"
+    enum DeviceColumn: Int, ResultColumns {
+        case id, userID, name, frascoCount, fwVersion, lastSeenAt
+        static let sql = "id, user_id, name, frasco_count, fw_version, last_seen_at"
+    }
+
+    private static let recordColumns = DeviceColumn.sql
 
     private static func record(_ row: SQLiteRow) throws -> DeviceRecord {
-        DeviceRecord(id: try row.get(0), userID: try row.get(1), name: try row.get(2),
-                     frascoCount: try row.get(3), fwVersion: try row.get(4), lastSeenAt: try row.get(5))
+        DeviceRecord(id: try row.get(DeviceColumn.id), userID: try row.get(DeviceColumn.userID),
+                     name: try row.get(DeviceColumn.name), frascoCount: try row.get(DeviceColumn.frascoCount),
+                     fwVersion: try row.get(DeviceColumn.fwVersion), lastSeenAt: try row.get(DeviceColumn.lastSeenAt))
+    }
+
+    enum FrascoColumn: Int, ResultColumns {
+        case index, ingredient, stockMg, capacityMg
+        static let sql = "idx, ingredient, stock_mg, capacity_mg"
+    }
+
+    private static func frasco(_ row: SQLiteRow) throws -> Frasco {
+        Frasco(index: try row.get(FrascoColumn.index), ingredient: try row.get(FrascoColumn.ingredient),
+               stockMg: try row.get(FrascoColumn.stockMg), capacityMg: try row.get(FrascoColumn.capacityMg))
     }
 
     /// The device if it exists and belongs to `userID`.
@@ -60,17 +76,12 @@ enum DeviceQueries {
     }
 
     static func frascos(_ db: SQLiteConnection, deviceID: Int64) throws -> [Frasco] {
-        try db.query("SELECT idx, ingredient, stock_mg, capacity_mg FROM frascos WHERE device_id = ? ORDER BY idx",
-                     deviceID) { row in
-            Frasco(index: try row.get(0), ingredient: try row.get(1), stockMg: try row.get(2), capacityMg: try row.get(3))
-        }
+        try db.query("SELECT \(FrascoColumn.sql) FROM frascos WHERE device_id = ? ORDER BY idx", deviceID, map: frasco)
     }
 
     static func frasco(_ db: SQLiteConnection, deviceID: Int64, index: Int) throws -> Frasco? {
-        try db.queryOne("SELECT idx, ingredient, stock_mg, capacity_mg FROM frascos WHERE device_id = ? AND idx = ?",
-                        deviceID, index) { row in
-            Frasco(index: try row.get(0), ingredient: try row.get(1), stockMg: try row.get(2), capacityMg: try row.get(3))
-        }
+        try db.queryOne("SELECT \(FrascoColumn.sql) FROM frascos WHERE device_id = ? AND idx = ?", deviceID, index,
+                        map: frasco)
     }
 
     static func updateFrasco(_ db: SQLiteConnection, deviceID: Int64, index: Int, ingredient: String, capacityMg: Int64?) throws {
@@ -83,10 +94,22 @@ enum DeviceQueries {
     static func applyMovement(_ db: SQLiteConnection, deviceID: Int64, index: Int, delta: Int64,
                               reason: MovementReason, jobID: Int64? = nil, position: Int? = nil,
                               at: String = Timestamp.now(), note: String? = nil) throws {
+        try insertMovement(db, deviceID: deviceID, index: index, delta: delta, reason: reason, jobID: jobID,
+                           position: position, at: at, note: note)
+        try addStock(db, deviceID: deviceID, index: index, delta: delta)
+    }
+
+    /// The ledger half of a movement; pair it with ``addStock`` in the same transaction.
+    static func insertMovement(_ db: SQLiteConnection, deviceID: Int64, index: Int, delta: Int64,
+                               reason: MovementReason, jobID: Int64?, position: Int?, at: String, note: String?) throws {
         try db.run("""
             INSERT INTO movements (device_id, frasco_index, delta_mg, reason, job_id, job_position, note, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, deviceID, index, delta, reason.rawValue, jobID, position, note, at)
+    }
+
+    /// The stock half of a movement (or of several on one frasco, summed).
+    static func addStock(_ db: SQLiteConnection, deviceID: Int64, index: Int, delta: Int64) throws {
         try db.run("UPDATE frascos SET stock_mg = stock_mg + ? WHERE device_id = ? AND idx = ?", delta, deviceID, index)
     }
 

@@ -12,15 +12,27 @@ enum JobQueries {
         var requestJSON: String?
     }
 
-    private static let jobColumns =
-        "id, device_id, status, created_at, started_at, completed_at, user_id, report_json, result_json, request_json"
+    /// The columns of a job row, in SELECT order.
+    enum JobColumn: Int, ResultColumns {
+        case id, deviceID, status, createdAt, startedAt, completedAt, userID, reportJSON, resultJSON, requestJSON
+        static let sql =
+            "id, device_id, status, created_at, started_at, completed_at, user_id, report_json, result_json, request_json"
+    }
+
+    enum ItemColumn: Int, ResultColumns {
+        case position, frascoIndex, amountMg, status, dispensedMg, error
+        static let sql = "position, frasco_index, amount_mg, status, dispensed_mg, error"
+    }
+
+    private static let jobColumns = JobColumn.sql
 
     private static func record(_ db: SQLiteConnection, _ row: SQLiteRow) throws -> JobRecord {
-        let id: Int64 = try row.get(0)
-        let job = Job(id: id, deviceId: try row.get(1), status: JobStatus(rawValue: try row.get(2)) ?? .failed,
-                      items: [], createdAt: try row.get(3), startedAt: try row.get(4), completedAt: try row.get(5))
-        return JobRecord(job: job, userID: try row.get(6), reportJSON: try row.get(7),
-                         resultJSON: try row.get(8), requestJSON: try row.get(9))
+        let job = Job(id: try row.get(JobColumn.id), deviceId: try row.get(JobColumn.deviceID),
+                      status: JobStatus(rawValue: try row.get(JobColumn.status)) ?? .failed, items: [],
+                      createdAt: try row.get(JobColumn.createdAt), startedAt: try row.get(JobColumn.startedAt),
+                      completedAt: try row.get(JobColumn.completedAt))
+        return JobRecord(job: job, userID: try row.get(JobColumn.userID), reportJSON: try row.get(JobColumn.reportJSON),
+                         resultJSON: try row.get(JobColumn.resultJSON), requestJSON: try row.get(JobColumn.requestJSON))
     }
 
     private static func withItems(_ db: SQLiteConnection, _ record: JobRecord) throws -> JobRecord {
@@ -30,13 +42,11 @@ enum JobQueries {
     }
 
     static func items(_ db: SQLiteConnection, jobID: Int64) throws -> [JobItem] {
-        try db.query("""
-            SELECT position, frasco_index, amount_mg, status, dispensed_mg, error
-            FROM job_items WHERE job_id = ? ORDER BY position
-            """, jobID) { row in
-            JobItem(position: try row.get(0), frascoIndex: try row.get(1), amountMg: try row.get(2),
-                    status: ItemStatus(rawValue: try row.get(3)) ?? .pending, dispensedMg: try row.get(4),
-                    error: try row.get(5))
+        try db.query("SELECT \(ItemColumn.sql) FROM job_items WHERE job_id = ? ORDER BY position", jobID) { row in
+            JobItem(position: try row.get(ItemColumn.position), frascoIndex: try row.get(ItemColumn.frascoIndex),
+                    amountMg: try row.get(ItemColumn.amountMg),
+                    status: ItemStatus(rawValue: try row.get(ItemColumn.status)) ?? .pending,
+                    dispensedMg: try row.get(ItemColumn.dispensedMg), error: try row.get(ItemColumn.error))
         }
     }
 
@@ -186,34 +196,50 @@ enum JobQueries {
     }
 
     /// Settles a job from its report in one transaction (the caller's write):
-    /// the guarded status change, every item's outcome, one clamped dispense
-    /// movement per ok item, and the recorded result. Returns nil when the
-    /// job is no longer `running` — someone else settled it.
+    /// the guarded status change with the recorded result, every item's
+    /// outcome, one clamped dispense movement per ok item, one stock update per
+    /// frasco touched. Returns nil, having written nothing, when the job is no
+    /// longer `running` — someone else settled it.
+    ///
+    /// The device's stock is read once and the deductions computed in memory,
+    /// so the result (which lists every frasco's new stock) is known before
+    /// anything is written and the job row is updated once.
     static func settle(_ db: SQLiteConnection, jobID: Int64, deviceID: Int64, status: JobStatus,
                        outcomes: [CompletionRules.ItemOutcome], reportJSON: String,
                        fwVersion: String?, now: String) throws -> CompletionResult? {
+        var levels = try DeviceQueries.stockLevels(db, deviceID: deviceID)
+        var slot: [Int: Int] = [:]
+        for (i, level) in levels.enumerated() { slot[level.frascoIndex] = i }
+        var dispenses: [(outcome: CompletionRules.ItemOutcome, deducted: Int64)] = []
+        var deltas: [Int: Int64] = [:]
+        for outcome in outcomes where outcome.status == .ok && outcome.dispensedMg > 0 {
+            guard let i = slot[outcome.frascoIndex] else { continue }
+            let deducted = CompletionRules.clampedDeduction(stock: levels[i].stockMg, dispensed: outcome.dispensedMg)
+            levels[i].stockMg -= deducted
+            deltas[outcome.frascoIndex, default: 0] -= deducted
+            dispenses.append((outcome, deducted))
+        }
+        let result = CompletionResult(jobId: jobID, status: status, replayed: false, stock: levels)
         let changed = try db.run("""
-            UPDATE jobs SET status = ?, completed_at = ?, report_json = ?
+            UPDATE jobs SET status = ?, completed_at = ?, report_json = ?, result_json = ?
             WHERE id = ? AND device_id = ? AND status = 'running'
-            """, status.rawValue, now, reportJSON, jobID, deviceID)
+            """, status.rawValue, now, reportJSON, try WireJSON.encodeString(result), jobID, deviceID)
         guard changed == 1 else { return nil }
         for outcome in outcomes {
             try db.run("""
                 UPDATE job_items SET status = ?, dispensed_mg = ?, error = ?, device_ms = ?
                 WHERE job_id = ? AND position = ?
                 """, outcome.status.rawValue, outcome.dispensedMg, outcome.error, outcome.deviceMs, jobID, outcome.position)
-            guard outcome.status == .ok, outcome.dispensedMg > 0 else { continue }
-            let stock = try db.queryOne("SELECT stock_mg FROM frascos WHERE device_id = ? AND idx = ?",
-                                        deviceID, outcome.frascoIndex, map: { try $0.get(0) as Int64 }) ?? 0
-            let deducted = CompletionRules.clampedDeduction(stock: stock, dispensed: outcome.dispensedMg)
-            try DeviceQueries.applyMovement(db, deviceID: deviceID, index: outcome.frascoIndex, delta: -deducted,
-                                            reason: .dispense, jobID: jobID, position: outcome.position, at: now,
-                                            note: deducted < outcome.dispensedMg ? "clamped: reported \(outcome.dispensedMg) mg" : nil)
+        }
+        for (outcome, deducted) in dispenses {
+            try DeviceQueries.insertMovement(db, deviceID: deviceID, index: outcome.frascoIndex, delta: -deducted,
+                                             reason: .dispense, jobID: jobID, position: outcome.position, at: now,
+                                             note: deducted < outcome.dispensedMg ? "clamped: reported \(outcome.dispensedMg) mg" : nil)
+        }
+        for (index, delta) in deltas where delta != 0 {
+            try DeviceQueries.addStock(db, deviceID: deviceID, index: index, delta: delta)
         }
         if let fwVersion { try DeviceQueries.setFirmware(db, deviceID: deviceID, version: fwVersion) }
-        let result = CompletionResult(jobId: jobID, status: status, replayed: false,
-                                      stock: try DeviceQueries.stockLevels(db, deviceID: deviceID))
-        try db.run("UPDATE jobs SET result_json = ? WHERE id = ?", try WireJSON.encodeString(result), jobID)
         return result
     }
 }
