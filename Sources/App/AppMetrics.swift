@@ -57,6 +57,22 @@ final class AppMetrics: Sendable {
     static let fineLatencyBuckets: [Double] = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
+    /// Exports, at each scrape, how many work items reached each loop from
+    /// another thread (`yaguts_loop_handoffs`) and how many write closures the
+    /// database writer ran (`yaguts_db_writes`): the benchmarks read them to
+    /// count a report's thread hand-offs.
+    func watch(loops: [UVEventLoop], database: Database) {
+        let handOffs = loops.map { loop in
+            registry.gauge("yaguts_loop_handoffs", help: "Work items handed to a loop from another thread since start.",
+                           labels: ["loop": loop.name])
+        }
+        let writes = registry.gauge("yaguts_db_writes", help: "Write closures run by the database writer since start.")
+        registry.addCollector {
+            for (loop, gauge) in zip(loops, handOffs) { gauge.set(Double(loop.crossThreadHandOffs)) }
+            writes.set(database.stats.writes)
+        }
+    }
+
     /// Refreshes `yaguts_jobs` (jobs by status) from the database.
     func refreshJobCounts(_ dispenser: Dispenser) async {
         guard let counts = try? await dispenser.jobCountsByStatus() else { return }

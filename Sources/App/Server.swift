@@ -39,6 +39,7 @@ struct Server {
         let dispenser = try Dispenser.open(path: configuration.databasePath, placement: placement, feeds: WebSocketFeeds(),
                                            offlineAfter: .seconds(configuration.deviceOfflineAfterSeconds),
                                            stageObserver: metrics.reportStageObserver())
+        metrics.watch(loops: group.loops, database: dispenser.database)
         let app = AppContext(configuration: configuration, dispenser: dispenser, placement: placement,
                              metrics: metrics, logger: logger)
         let router = Routes.make(app)
