@@ -12,21 +12,8 @@ enum LiveEventEncoding {
         let frascoIndex: Int
         let status: ProgressStatus
         let dispensedMg: Int64
-        let error: String?
-
-        enum CodingKeys: String, CodingKey { case type, jobId, position, frascoIndex, status, dispensedMg, error }
-
-        // `error` is always present (null when none), as the contract lists it.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(type, forKey: .type)
-            try container.encode(jobId, forKey: .jobId)
-            try container.encode(position, forKey: .position)
-            try container.encode(frascoIndex, forKey: .frascoIndex)
-            try container.encode(status, forKey: .status)
-            try container.encode(dispensedMg, forKey: .dispensedMg)
-            try container.encode(error, forKey: .error)
-        }
+        /// Always present (null when none), as the contract lists it.
+        @ExplicitNull var error: String?
     }
 
     static func encode(_ event: JobEvent) -> [UInt8] {

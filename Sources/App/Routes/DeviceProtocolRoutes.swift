@@ -8,14 +8,8 @@ enum DeviceProtocolRoutes {
     /// `update` is always present: null until firmware updates are offered.
     struct HeartbeatReply: Encodable {
         let serverTime: String
-        struct Update: Encodable { let version: String; let url: String; let sha256: String; let size: Int }
-        let update: Update? = nil
-        enum CodingKeys: String, CodingKey { case serverTime, update }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(serverTime, forKey: .serverTime)
-            try container.encode(update, forKey: .update)
-        }
+        struct Update: Codable, Sendable { let version: String; let url: String; let sha256: String; let size: Int }
+        @ExplicitNull var update: Update? = nil
     }
 
     static func add(to router: inout Router, _ app: AppContext) {

@@ -15,70 +15,46 @@ enum DeviceRoutes {
     struct Movements: Encodable { let movements: [Movement] }
 
     static func add(to router: inout Router, _ app: AppContext) {
-        router.post("/devices") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let body = try WireCoding.decode(NewDevice.self, from: request)
-                let (device, token) = try await app.devices.create(userID: user.id, name: body.name, frascos: body.frascos)
-                return try WireCoding.json(Created(device: device, deviceToken: token), status: .created)
-            }
-        }
-        router.get("/devices") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                return try WireCoding.json(Many(devices: try await app.devices.list(userID: user.id)))
-            }
-        }
-        router.get("/devices/:id") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                return try WireCoding.json(One(device: try await app.devices.device(userID: user.id, id: try request.id("id"))))
-            }
-        }
-        router.post("/devices/:id/token") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let token = try await app.devices.rotateToken(userID: user.id, id: try request.id("id"))
-                return try WireCoding.json(Token(deviceToken: token))
-            }
-        }
-        router.put("/devices/:id/frascos/:index") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let (id, index) = (try request.id("id"), try request.frascoIndex())
-                let body = try WireCoding.decode(FrascoUpdate.self, from: request)
-                let frasco = try await app.devices.updateFrasco(userID: user.id, id: id, index: index,
-                                                                ingredient: body.ingredient, capacityMg: body.capacityMg)
-                return try WireCoding.json(FrascoBody(frasco: frasco))
-            }
-        }
-        router.post("/devices/:id/frascos/:index/refill") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let (id, index) = (try request.id("id"), try request.frascoIndex())
-                let body = try WireCoding.decode(Refill.self, from: request)
-                let frasco = try await app.devices.refill(userID: user.id, id: id, index: index, amountMg: body.amountMg)
-                return try WireCoding.json(FrascoBody(frasco: frasco))
-            }
-        }
-        router.post("/devices/:id/frascos/:index/adjust") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let (id, index) = (try request.id("id"), try request.frascoIndex())
-                let body = try WireCoding.decode(Adjust.self, from: request)
-                let frasco = try await app.devices.adjust(userID: user.id, id: id, index: index,
-                                                          stockMg: body.stockMg, note: body.note)
-                return try WireCoding.json(FrascoBody(frasco: frasco))
-            }
-        }
-        router.get("/devices/:id/stock/movements") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let paging = try Paging(request)
-                let movements = try await app.devices.movements(userID: user.id, id: try request.id("id"),
-                                                                limit: paging.limit, before: paging.before)
-                return try WireCoding.json(Movements(movements: movements))
-            }
-        }
+        router.post("/devices", app.userRoute { request, user in
+            let body = try WireCoding.decode(NewDevice.self, from: request)
+            let (device, token) = try await app.devices.create(userID: user.id, name: body.name, frascos: body.frascos)
+            return try WireCoding.json(Created(device: device, deviceToken: token), status: .created)
+        })
+        router.get("/devices", app.userRoute { request, user in
+            return try WireCoding.json(Many(devices: try await app.devices.list(userID: user.id)))
+        })
+        router.get("/devices/:id", app.userRoute { request, user in
+            return try WireCoding.json(One(device: try await app.devices.device(userID: user.id, id: try request.id("id"))))
+        })
+        router.post("/devices/:id/token", app.userRoute { request, user in
+            let token = try await app.devices.rotateToken(userID: user.id, id: try request.id("id"))
+            return try WireCoding.json(Token(deviceToken: token))
+        })
+        router.put("/devices/:id/frascos/:index", app.userRoute { request, user in
+            let (id, index) = (try request.id("id"), try request.frascoIndex())
+            let body = try WireCoding.decode(FrascoUpdate.self, from: request)
+            let frasco = try await app.devices.updateFrasco(userID: user.id, id: id, index: index,
+                                                            ingredient: body.ingredient, capacityMg: body.capacityMg)
+            return try WireCoding.json(FrascoBody(frasco: frasco))
+        })
+        router.post("/devices/:id/frascos/:index/refill", app.userRoute { request, user in
+            let (id, index) = (try request.id("id"), try request.frascoIndex())
+            let body = try WireCoding.decode(Refill.self, from: request)
+            let frasco = try await app.devices.refill(userID: user.id, id: id, index: index, amountMg: body.amountMg)
+            return try WireCoding.json(FrascoBody(frasco: frasco))
+        })
+        router.post("/devices/:id/frascos/:index/adjust", app.userRoute { request, user in
+            let (id, index) = (try request.id("id"), try request.frascoIndex())
+            let body = try WireCoding.decode(Adjust.self, from: request)
+            let frasco = try await app.devices.adjust(userID: user.id, id: id, index: index,
+                                                      stockMg: body.stockMg, note: body.note)
+            return try WireCoding.json(FrascoBody(frasco: frasco))
+        })
+        router.get("/devices/:id/stock/movements", app.userRoute { request, user in
+            let paging = try Paging(request)
+            let movements = try await app.devices.movements(userID: user.id, id: try request.id("id"),
+                                                            limit: paging.limit, before: paging.before)
+            return try WireCoding.json(Movements(movements: movements))
+        })
     }
 }

@@ -7,49 +7,37 @@ enum JobRoutes {
     struct Many: Encodable { let jobs: [Job] }
 
     static func add(to router: inout Router, _ app: AppContext) {
-        router.post("/jobs") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let body = try WireCoding.decode(JobService.NewJob.self, from: request)
-                let key = request.headers["Idempotency-Key"]
-                let (job, replayed) = try await app.jobs.create(userID: user.id, request: body, idempotencyKey: key)
-                var headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
-                if replayed { headers.add(name: "Idempotent-Replayed", value: "true") }
-                return try WireCoding.json(One(job: job), status: .created, headers: headers)
+        router.post("/jobs", app.userRoute { request, user in
+            let body = try WireCoding.decode(JobService.NewJob.self, from: request)
+            let key = request.headers["Idempotency-Key"]
+            let (job, replayed) = try await app.jobs.create(userID: user.id, request: body, idempotencyKey: key)
+            var headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
+            if replayed { headers.add(name: "Idempotent-Replayed", value: "true") }
+            return try WireCoding.json(One(job: job), status: .created, headers: headers)
+        })
+        router.get("/jobs", app.userRoute { request, user in
+            let paging = try Paging(request)
+            var fields: [String: String] = [:]
+            var deviceID: Int64?
+            if let text = request.head.queryValue("device_id") {
+                if let value = Int64(text), value > 0 { deviceID = value } else { fields["device_id"] = "must be a positive id" }
             }
-        }
-        router.get("/jobs") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let paging = try Paging(request)
-                var fields: [String: String] = [:]
-                var deviceID: Int64?
-                if let text = request.head.queryValue("device_id") {
-                    if let value = Int64(text), value > 0 { deviceID = value } else { fields["device_id"] = "must be a positive id" }
+            var status: JobStatus?
+            if let text = request.head.queryValue("status") {
+                if let value = JobStatus(rawValue: text) { status = value } else {
+                    fields["status"] = "must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))"
                 }
-                var status: JobStatus?
-                if let text = request.head.queryValue("status") {
-                    if let value = JobStatus(rawValue: text) { status = value } else {
-                        fields["status"] = "must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))"
-                    }
-                }
-                if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
-                let jobs = try await app.jobs.list(userID: user.id, deviceID: deviceID, status: status,
-                                                   limit: paging.limit, before: paging.before)
-                return try WireCoding.json(Many(jobs: jobs))
             }
-        }
-        router.get("/jobs/:id") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                return try WireCoding.json(One(job: try await app.jobs.job(userID: user.id, id: try request.id("id"))))
-            }
-        }
-        router.post("/jobs/:id/cancel") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                return try WireCoding.json(One(job: try await app.jobs.cancel(userID: user.id, id: try request.id("id"))))
-            }
-        }
+            if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
+            let jobs = try await app.jobs.list(userID: user.id, deviceID: deviceID, status: status,
+                                               limit: paging.limit, before: paging.before)
+            return try WireCoding.json(Many(jobs: jobs))
+        })
+        router.get("/jobs/:id", app.userRoute { request, user in
+            return try WireCoding.json(One(job: try await app.jobs.job(userID: user.id, id: try request.id("id"))))
+        })
+        router.post("/jobs/:id/cancel", app.userRoute { request, user in
+            return try WireCoding.json(One(job: try await app.jobs.cancel(userID: user.id, id: try request.id("id"))))
+        })
     }
 }

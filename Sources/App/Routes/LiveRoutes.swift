@@ -10,26 +10,22 @@ import YagutsRuntime
 /// topic; it detaches when the socket closes, whoever closes it.
 enum LiveRoutes {
     static func add(to router: inout Router, _ app: AppContext) {
-        router.get("/ws/jobs/:id") { request in
-            try await ErrorMapping.handle {
-                let (accept, user) = try await admit(request, app)
-                let jobID = try request.id("id")
-                _ = try await app.jobs.job(userID: user.id, id: jobID)
-                return upgrade(accept, app) { watcher in
-                    try await app.live.watchJob(userID: user.id, jobID: jobID, watcher: watcher)
-                }
+        router.get("/ws/jobs/:id", app.publicRoute { request in
+            let (accept, user) = try await admit(request, app)
+            let jobID = try request.id("id")
+            _ = try await app.jobs.job(userID: user.id, id: jobID)
+            return upgrade(accept, app) { watcher in
+                try await app.live.watchJob(userID: user.id, jobID: jobID, watcher: watcher)
             }
-        }
-        router.get("/ws/devices/:id") { request in
-            try await ErrorMapping.handle {
-                let (accept, user) = try await admit(request, app)
-                let deviceID = try request.id("id")
-                _ = try await app.devices.device(userID: user.id, id: deviceID)
-                return upgrade(accept, app) { watcher in
-                    try await app.live.watchDevice(userID: user.id, deviceID: deviceID, watcher: watcher)
-                }
+        })
+        router.get("/ws/devices/:id", app.publicRoute { request in
+            let (accept, user) = try await admit(request, app)
+            let deviceID = try request.id("id")
+            _ = try await app.devices.device(userID: user.id, id: deviceID)
+            return upgrade(accept, app) { watcher in
+                try await app.live.watchDevice(userID: user.id, deviceID: deviceID, watcher: watcher)
             }
-        }
+        })
         if app.configuration.testEndpoints {
             router.get("/ws/echo") { request in
                 let accept = try handshake(request)

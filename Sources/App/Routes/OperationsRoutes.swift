@@ -19,14 +19,11 @@ enum OperationsRoutes {
                      body: Array(app.metrics.registry.render().utf8))
         }
         if app.configuration.simulator {
-            router.post("/devices/test/simulate-execution") { request in
-                try await ErrorMapping.handle {
-                    let (user, _) = try await app.auth.user(request)
-                    let body = try WireCoding.decode(Simulator.Request.self, from: request)
-                    try await app.simulator.start(userID: user.id, request: body)
-                    return Response(status: .accepted)
-                }
-            }
+            router.post("/devices/test/simulate-execution", app.userRoute { request, user in
+                let body = try WireCoding.decode(Simulator.Request.self, from: request)
+                try await app.simulator.start(userID: user.id, request: body)
+                return Response(status: .accepted)
+            })
         }
     }
 }

@@ -4,6 +4,11 @@ import YagutsRuntime
 /// The boilerplate every endpoint shares, written once: who is calling, the
 /// rate limit, and domain refusals answered in the contract's HTTP form.
 extension AppContext {
+    /// An endpoint anyone may call (it authenticates by itself, if at all).
+    func publicRoute(_ body: @escaping @Sendable (Request) async throws -> Response) -> Router.AsyncHandler {
+        { request in try await ErrorMapping.handle { try await body(request) } }
+    }
+
     /// A user endpoint (bearer token or session cookie).
     func userRoute(_ body: @escaping @Sendable (Request, User) async throws -> Response) -> Router.AsyncHandler {
         { request in
