@@ -22,43 +22,53 @@ let package = Package(
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
-        .target(
-            name: "YagutsRuntime",
-            dependencies: ["CLibUV", "CSQLite", "CCrypt"],
-            path: "Sources/Runtime",
-            swiftSettings: strict
-        ),
+        // Runtime: a general server library in layers, one module each (see ARCHITECTURE.md).
+        .target(name: "RuntimeCore", dependencies: ["CLibUV"], path: "Sources/Runtime",
+                sources: ["EventLoop", "Net"], swiftSettings: strict),
+        .target(name: "RuntimeSupport", dependencies: ["CCrypt"], path: "Sources/Runtime",
+                sources: ["Crypto", "Log", "Metrics", "Text"], swiftSettings: strict),
+        .target(name: "RuntimeHTTP", dependencies: ["RuntimeCore", "RuntimeSupport"], path: "Sources/Runtime",
+                sources: ["HTTP"], swiftSettings: strict),
+        .target(name: "RuntimeWebSocket", dependencies: ["RuntimeCore", "RuntimeSupport", "RuntimeHTTP"],
+                path: "Sources/Runtime", sources: ["WebSocket"], swiftSettings: strict),
+        .target(name: "RuntimeStorage", dependencies: ["CSQLite"], path: "Sources/Runtime",
+                sources: ["Storage"], swiftSettings: strict),
+        .target(name: "RuntimeTesting", dependencies: ["RuntimeCore"], path: "Sources/Runtime",
+                sources: ["Embedded"], swiftSettings: strict),
+        .target(name: "Runtime",
+                dependencies: ["RuntimeCore", "RuntimeSupport", "RuntimeHTTP", "RuntimeWebSocket", "RuntimeStorage"],
+                path: "Sources/Runtime", sources: ["Umbrella"], swiftSettings: strict),
         .target(
             name: "Actors",
-            dependencies: ["YagutsRuntime"],
+            dependencies: ["Runtime"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "App",
-            dependencies: ["Actors", "YagutsRuntime"],
+            dependencies: ["Actors", "Runtime"],
             resources: [.copy("Public")],
             swiftSettings: strict
         ),
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["YagutsRuntime", "CLibUV"],
+            dependencies: ["Runtime", "RuntimeCore", "CLibUV"],
             path: "Benchmarks/Support",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "FleetSimulator",
-            dependencies: ["BenchmarkSupport", "YagutsRuntime"],
+            dependencies: ["BenchmarkSupport", "Runtime"],
             path: "Benchmarks/FleetSimulator",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["BenchmarkSupport", "YagutsRuntime", "Actors"],
+            dependencies: ["BenchmarkSupport", "Runtime", "Actors"],
             path: "Benchmarks/Suite",
             swiftSettings: strict
         ),
-        .testTarget(name: "RuntimeTests", dependencies: ["YagutsRuntime"], swiftSettings: strict),
-        .testTarget(name: "ActorsTests", dependencies: ["Actors", "YagutsRuntime"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "Actors", "YagutsRuntime"], swiftSettings: strict),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "RuntimeCore", "RuntimeSupport", "RuntimeHTTP", "RuntimeWebSocket", "RuntimeStorage", "RuntimeTesting"], swiftSettings: strict),
+        .testTarget(name: "ActorsTests", dependencies: ["Actors", "Runtime", "RuntimeCore", "RuntimeSupport", "RuntimeHTTP", "RuntimeWebSocket", "RuntimeStorage", "RuntimeTesting"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "Actors", "Runtime", "RuntimeCore", "RuntimeSupport", "RuntimeHTTP", "RuntimeWebSocket", "RuntimeStorage", "RuntimeTesting"], swiftSettings: strict),
     ]
 )

@@ -23,11 +23,11 @@ case "$target" in
              "$http/HTTPRequestParser.swift") ;;
   ws)
     harness=Tests/Fuzz/WebSocketFrameFuzz.swift; module=WebSocketFuzz; max_len=4096
-    sources=("$ws/WebSocketFrame.swift" "$ws/WebSocketCloseCode.swift" "$ws/UTF8Validator.swift"
+    sources=("$ws/WebSocketFrame.swift" "$ws/WebSocketCloseCode.swift" "Sources/Runtime/Text/UTF8Validator.swift"
              "$ws/WebSocketFrameDecoder.swift" "$ws/WebSocketMessageAssembler.swift") ;;
   json)
     harness=Tests/Fuzz/JSONSyntaxFuzz.swift; module=JSONSyntaxFuzz; max_len=2048
-    sources=("$http/JSONSyntax.swift" "$ws/UTF8Validator.swift") ;;
+    sources=("$http/JSONSyntax.swift" "Sources/Runtime/Text/UTF8Validator.swift") ;;
   *) echo "fuzz: unknown target '$target' (http, ws or json)" >&2; exit 2 ;;
 esac
 

@@ -2,7 +2,7 @@ import Actors
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `broadcast`: one 200-byte text message to N WebSockets through the
 /// server's own path — ``BroadcastActor`` fanning one encoded frame out to

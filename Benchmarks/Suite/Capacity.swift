@@ -1,7 +1,7 @@
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `capacity` and `idle-ws-memory`: how many long-polling devices and idle
 /// WebSockets the server holds, and its resident memory per connection.

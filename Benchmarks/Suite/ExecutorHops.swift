@@ -1,6 +1,6 @@
 import BenchmarkSupport
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// An actor whose executor is a loop's: calls from that loop need no hop.
 actor LoopBoundCounter {

@@ -1,7 +1,7 @@
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `group-commit`: durable writes per second through `Database.write` on a
 /// real file (WAL, synchronous FULL: each batch fsyncs), with 1, 16 and 256

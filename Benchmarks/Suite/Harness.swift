@@ -2,7 +2,7 @@ import BenchmarkSupport
 import Foundation
 import Glibc
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// A server of our own plus the client side aimed at it, torn down together.
 struct BenchServer {

@@ -1,7 +1,7 @@
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `progress-to-ws`: latency from a progress report's scheduled send time to
 /// each watcher receiving it, at a fixed (open-loop) rate.

@@ -1,7 +1,7 @@
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `report-to-ws`: latency from a complete report's scheduled send time to
 /// each watcher receiving `completed`, at a fixed (open-loop) arrival rate.

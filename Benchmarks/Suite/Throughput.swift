@@ -1,7 +1,7 @@
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `throughput`: durable complete reports per second at saturation.
 ///

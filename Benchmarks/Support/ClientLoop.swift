@@ -1,6 +1,6 @@
 import CLibUV
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// The libuv side of a ``UVEventLoop`` that client sockets need: its
 /// `uv_loop_t` and a read buffer shared by every client socket on that thread.

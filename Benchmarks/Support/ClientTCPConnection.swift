@@ -1,6 +1,6 @@
 import CLibUV
 import Glibc
-public import YagutsRuntime
+public import Runtime
 
 /// The client side of a TCP connection on a ``UVEventLoop``: a ``ByteStream``
 /// opened with `uv_tcp_connect`, so HTTP and WebSocket clients are written

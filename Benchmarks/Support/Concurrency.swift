@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// Runs `body` for each of `count` indexes with at most `limit` running at
 /// once; rethrows the first error after the others finish.

@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// Where the server is: `http://127.0.0.1:PORT`, split once.
 public struct ServerEndpoint: Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// An HTTP/1.1 keep-alive client connection on one loop: requests are written
 /// at once (pipelined when several are outstanding) and answered in order.

@@ -1,5 +1,5 @@
 import Synchronization
-public import YagutsRuntime
+public import Runtime
 
 /// One message a job watcher received, parsed.
 public struct WatchEvent: Sendable {

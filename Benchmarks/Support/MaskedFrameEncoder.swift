@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// Encodes client-to-server frames, masked as RFC 6455 §5.3 requires of clients.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-public import YagutsRuntime
+public import Runtime
 
 /// A benchmark's result: a table on stdout and the same rows as JSON in
 /// `.build/bench-results/<name>.json`, plus a pass/fail verdict for checks

@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// A WebSocket client connection (RFC 6455) on one loop: sends the upgrade
 /// request, checks the 101 and its `Sec-WebSocket-Accept`, then decodes the

@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// One device's job queue as the device sees it: its waiting long-polls and
 /// the hand-out of its next job.

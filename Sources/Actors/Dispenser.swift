@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// The domain's root: the database, the live registries of actors, presence.
 /// Handlers call the services (``AccountService``, ``DeviceService``,

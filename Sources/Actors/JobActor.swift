@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// One job's serializer. Every completion report, progress event, cancel and
 /// new watcher of a job passes through its JobActor one at a time, which is

@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// Owns one device's stock ledger and its live feed: every change to its
 /// frascos' stock — a refill, a person's count, a frasco's settings — goes

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// Everything a handler needs, built once at start-up. Handlers authenticate,
 /// decode, validate the request's shape, call a service and encode the answer;

@@ -1,6 +1,6 @@
 import Actors
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// The server's Prometheus families (`yaguts_*`). Series for each route and
 /// status are created on first use and cached, so the hot path is one lock-free

@@ -1,7 +1,7 @@
 import Actors
 import Dispatch
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// The `serve` command: start-up, the run, and graceful shutdown — done once,
 /// in one place, in this order:

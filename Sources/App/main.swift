@@ -1,5 +1,5 @@
 import Foundation
-import YagutsRuntime
+import Runtime
 import Actors
 
 // `yaguts [serve|backup FILE|restore FILE|--help] [options]`; see Configuration.help.

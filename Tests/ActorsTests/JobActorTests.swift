@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 @testable import Actors
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 @Suite("JobActor: completion, idempotency, ownership")
 struct JobActorTests {

@@ -1,7 +1,12 @@
 import Actors
 import Testing
 @testable import App
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 @Suite("Strict request decoding")
 struct WireCodingTests {

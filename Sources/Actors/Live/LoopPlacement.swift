@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// A device's actors run on the event loop that owns its connection (or, for
 /// a device not connected yet, on one chosen by its id): see ``LoopAffinity``.

@@ -1,5 +1,5 @@
 import Dispatch
-import YagutsRuntime
+import Runtime
 
 /// Registration, log-in and sessions. Passwords go through libcrypt's
 /// yescrypt; session tokens are 256-bit random strings stored only as SHA-256.

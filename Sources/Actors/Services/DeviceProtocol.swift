@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// What devices do: fetch their next job, report progress, report completion,
 /// send heartbeats. Real devices reach it through HTTP handlers; the simulator

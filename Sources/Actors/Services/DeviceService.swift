@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// The user's side of devices: creating them, their tokens, frascos and stock.
 /// Every call checks ownership; another user's device is "not found".

@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// The user's side of jobs: creating (optionally idempotent), reading,
 /// listing and cancelling.

@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 import Synchronization
 
 /// Attaches watchers to jobs and devices. A watcher holds a lease on its actor

@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// A simulated dispenser, for demos and tests without hardware. It runs one
 /// pending job through ``DeviceProtocol`` — the same code a real device's HTTP

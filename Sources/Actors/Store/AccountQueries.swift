@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// Users and their sessions. Tokens are stored only as SHA-256 hex digests.
 enum AccountQueries {

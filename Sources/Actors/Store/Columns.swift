@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// A query's result columns, named: each case is a column in the order the
 /// query selects them, so rows are read by name (`row[.status]`) at the

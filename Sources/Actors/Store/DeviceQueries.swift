@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// Devices, their frascos and the stock ledger. Every stock change inserts a
 /// movement and updates the frasco's `stock_mg` in the same transaction.

@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// Jobs, their items, and the one transaction that settles a completion report.
 enum JobQueries {

@@ -1,4 +1,4 @@
-public import YagutsRuntime
+public import Runtime
 
 /// The database schema, as migrations (applied in order, tracked by
 /// `PRAGMA user_version`). The database is the truth; actors cache it.

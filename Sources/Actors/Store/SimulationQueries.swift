@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// The simulated devices' persistent state (their "flash").
 enum SimulationQueries {

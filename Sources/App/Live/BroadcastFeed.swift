@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// A watcher of the live feeds: a WebSocket connection, reachable on its loop.
 struct WebSocketWatcher: LiveWatcher {

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// `/auth/register`, `/auth/login`, `/auth/logout`, `/me`.
 enum AccountRoutes {

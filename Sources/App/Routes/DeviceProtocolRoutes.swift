@@ -1,6 +1,6 @@
 import Actors
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// What the dispensers call, with their device token.
 enum DeviceProtocolRoutes {

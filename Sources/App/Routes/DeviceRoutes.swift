@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// The user's devices, tokens, frascos and stock ledger.
 enum DeviceRoutes {

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// Creating, reading, listing and cancelling jobs.
 enum JobRoutes {

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// The WebSocket endpoints: `/ws/jobs/{id}`, `/ws/devices/{id}` and, only
 /// with `--test-endpoints`, `/ws/echo`.

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// `/healthz`, `/metrics` and, with the simulator on, the simulation endpoint.
 enum OperationsRoutes {

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// The boilerplate every endpoint shares, written once: who is calling, the
 /// rate limit, and domain refusals answered in the contract's HTTP form.

@@ -1,5 +1,5 @@
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// The whole route table, one file per resource, plus the web UI's files
 /// (loaded into memory at start-up: no file read ever runs on a loop thread).

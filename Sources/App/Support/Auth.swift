@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// Who is calling: a user (bearer token or the `yaguts_session` cookie) or a
 /// device (bearer device token). User tokens are refused on device endpoints

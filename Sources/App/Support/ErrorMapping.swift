@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// Translates domain refusals into the contract's HTTP errors. The domain
 /// never names a status code; this is the one place that does.

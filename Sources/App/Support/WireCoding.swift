@@ -1,6 +1,6 @@
 import Actors
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// Request bodies in, responses out, in the contract's JSON (snake_case).
 ///

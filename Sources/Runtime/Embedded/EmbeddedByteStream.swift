@@ -1,3 +1,4 @@
+public import RuntimeCore
 /// An in-memory ``ByteStream`` for protocol tests: the test plays the peer.
 ///
 /// ``receive(_:)`` delivers bytes as if read from the socket; what the protocol

@@ -1,3 +1,4 @@
+public import RuntimeCore
 import Synchronization
 
 /// A deterministic event loop for tests and benchmarks of protocol code: no

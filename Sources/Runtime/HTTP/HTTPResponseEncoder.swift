@@ -1,3 +1,5 @@
+public import RuntimeCore
+public import RuntimeSupport
 /// Serializes a response head (and body) into one buffer, so a small response
 /// is one write. Header names that are not tokens are dropped and control
 /// bytes in values become spaces: a handler echoing client input into a field

@@ -1,3 +1,5 @@
+public import RuntimeCore
+public import RuntimeSupport
 /// Serves HTTP/1.1 on one ``ByteStream``: parses requests, routes them, runs
 /// handlers and writes responses, with keep-alive and pipelining.
 ///
@@ -421,3 +423,6 @@ public final class HTTPServerConnection: ByteStreamDelegate {
         }
     }
 }
+
+// Graceful shutdown (TCPServer.shutdown): finish the request in flight, then close.
+extension HTTPServerConnection: GracefulShutdownParticipant {}

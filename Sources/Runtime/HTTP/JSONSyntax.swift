@@ -1,3 +1,6 @@
+#if canImport(RuntimeSupport)  // not when scripts/fuzz.sh compiles this file alone with its dependencies
+import RuntimeSupport
+#endif
 /// A strict RFC 8259 syntax check, run before any JSON reaches a decoder.
 ///
 /// Foundation's parser is lenient (it accepts `{"a":1,}` and other

@@ -1,3 +1,5 @@
+public import RuntimeCore
+public import RuntimeSupport
 /// What a handler answers. The connection adds the framing and
 /// connection-management fields (Content-Length, Date, Connection, X-Request-Id)
 /// when it writes the response; handlers set only their own fields.

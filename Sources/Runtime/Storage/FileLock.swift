@@ -12,10 +12,17 @@ public final class FileLock: Sendable {
         public var description: String { "\(path) is locked by another process" }
     }
 
-    /// Takes the lock without waiting; throws ``Held`` when another process has it.
+    public struct OpenFailed: Error, CustomStringConvertible {
+        public let path: String
+        public let errno: Int32
+        public var description: String { "open \(path): \(String(cString: strerror(errno)))" }
+    }
+
+    /// Takes the lock without waiting; throws ``Held`` when another process has
+    /// it, ``OpenFailed`` when the file cannot be opened.
     public init(path: String) throws {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw UVError(code: -errno, operation: "open \(path)") }
+        guard fd >= 0 else { throw OpenFailed(path: path, errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw Held(path: path)

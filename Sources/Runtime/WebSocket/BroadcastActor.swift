@@ -1,3 +1,6 @@
+public import RuntimeCore
+public import RuntimeSupport
+public import RuntimeHTTP
 /// Where a broadcast's bytes go: typically a ``WebSocketConnection``, which
 /// bounds its own outbound queue (closing 1008 when over) and runs its own
 /// heartbeat. Called on the subscriber's loop thread only.

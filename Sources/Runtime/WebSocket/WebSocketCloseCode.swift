@@ -1,3 +1,6 @@
+#if canImport(RuntimeSupport)  // not when scripts/fuzz.sh compiles this file alone with its dependencies
+import RuntimeSupport
+#endif
 // Stdlib only: compiled standalone into the libFuzzer harness (scripts/fuzz.sh ws).
 
 /// A close status code (RFC 6455 §7.4).

@@ -1,3 +1,6 @@
+public import RuntimeCore
+public import RuntimeSupport
+public import RuntimeHTTP
 /// One server-side WebSocket (RFC 6455) on a ``ByteStream``, after the HTTP
 /// upgrade: decodes and reassembles messages, answers pings, runs the close
 /// handshake, pings on a timer and drops idle and too-slow peers.
@@ -279,4 +282,9 @@ public final class WebSocketConnection: ByteStreamDelegate {
 private struct WeakConnection {
     weak var connection: WebSocketConnection?
     init(_ connection: WebSocketConnection) { self.connection = connection }
+}
+
+// Graceful shutdown (TCPServer.shutdown): say 1001 and close.
+extension WebSocketConnection: GracefulShutdownParticipant {
+    public func beginShutdown() { closeForShutdown() }
 }

@@ -1,3 +1,6 @@
+public import RuntimeCore
+public import RuntimeSupport
+public import RuntimeHTTP
 /// Encodes server-to-client frames (unmasked, RFC 6455 §5.1) into
 /// ``SharedBytes``, the unit a ``ByteStream`` writes. A broadcast encodes a
 /// message once and writes the same ``SharedBytes`` to every watcher.

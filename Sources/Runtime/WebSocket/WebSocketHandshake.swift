@@ -1,3 +1,6 @@
+public import RuntimeCore
+public import RuntimeSupport
+public import RuntimeHTTP
 /// The server side of the opening handshake (RFC 6455 §4.2), on plain header
 /// strings so any HTTP layer can use it.
 ///

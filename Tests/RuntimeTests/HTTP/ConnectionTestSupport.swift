@@ -1,5 +1,10 @@
 import Synchronization
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 /// A response as the peer reads it off the wire.
 struct WireResponse {

@@ -1,5 +1,10 @@
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 /// SplitMix64: a tiny seeded generator, so every run mutates the same way and
 

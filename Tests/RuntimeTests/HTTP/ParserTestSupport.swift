@@ -1,4 +1,9 @@
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 /// A parsed message with its body chunks joined, so results of different
 /// splits compare equal.

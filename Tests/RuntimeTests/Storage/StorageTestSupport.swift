@@ -1,6 +1,11 @@
 import Dispatch
 import Foundation
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 /// A fresh directory under the system temporary directory, removed on deinit.
 final class TemporaryDirectory: Sendable {

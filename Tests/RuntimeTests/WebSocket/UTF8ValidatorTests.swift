@@ -1,5 +1,10 @@
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 /// Autobahn section 6 style: valid and invalid sequences, fed whole, split at
 /// every position, and byte by byte; failure must come at the first bad byte.

@@ -1,5 +1,10 @@
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 @Suite struct WebSocketFrameCodecTests {
     static let lengths = [0, 1, 7, 8, 9, 125, 126, 127, 1000, 65535, 65536, 70001]

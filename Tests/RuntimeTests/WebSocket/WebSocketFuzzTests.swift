@@ -1,5 +1,10 @@
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 /// Seeded pseudo-random hostile input: the decoder and the connection must
 /// never crash, and must behave the same however the input is split.
