@@ -4,6 +4,11 @@
 // system libraries libuv, SQLite and libcrypt.
 import PackageDescription
 
+/// `import Runtime` re-exports these; depending on them directly lets the
+/// build rebuild a dependent when one of them changes.
+let runtime: [Target.Dependency] = ["Runtime", "RuntimeCore", "RuntimeSupport", "RuntimeHTTP", "RuntimeWebSocket",
+                                    "RuntimeStorage"]
+
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -40,30 +45,30 @@ let package = Package(
                 path: "Sources/Runtime", sources: ["Umbrella"], swiftSettings: strict),
         .target(
             name: "Actors",
-            dependencies: ["Runtime"],
+            dependencies: runtime,
             swiftSettings: strict
         ),
         .executableTarget(
             name: "App",
-            dependencies: ["Actors", "Runtime"],
+            dependencies: ["Actors"] + runtime,
             resources: [.copy("Public")],
             swiftSettings: strict
         ),
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["Runtime", "RuntimeCore", "CLibUV"],
+            dependencies: runtime + ["CLibUV"],
             path: "Benchmarks/Support",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "FleetSimulator",
-            dependencies: ["BenchmarkSupport", "Runtime"],
+            dependencies: ["BenchmarkSupport"] + runtime,
             path: "Benchmarks/FleetSimulator",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["BenchmarkSupport", "Runtime", "Actors"],
+            dependencies: ["BenchmarkSupport", "Actors"] + runtime,
             path: "Benchmarks/Suite",
             swiftSettings: strict
         ),

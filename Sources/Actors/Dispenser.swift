@@ -102,10 +102,13 @@ public final class Dispenser: Sendable {
         for deviceID in presence.sweep() {
             await publishDevice(deviceID)
         }
+        // In small writes, one after another: a thousand devices' last-seen
+        // times in one write would hold up every report queued behind it.
         let dirty = presence.takeDirty()
-        if !dirty.isEmpty {
+        for start in stride(from: 0, to: dirty.count, by: 64) {
+            let chunk = dirty[start..<min(start + 64, dirty.count)]
             _ = try? await database.write { db in
-                for (id, at) in dirty { try DeviceQueries.setLastSeen(db, deviceID: id, at: at) }
+                for (id, at) in chunk { try DeviceQueries.setLastSeen(db, deviceID: id, at: at) }
             }
         }
     }

@@ -41,6 +41,7 @@ public final class Database: Sendable {
     public let configuration: DatabaseConfiguration
     private let writer: DatabaseWriter
     private let readers: DatabaseReaderPool
+    private let checkpointer: WALCheckpointer?
     /// Left by the writer thread after the readers closed and it checkpointed.
     private let finished = DispatchGroup()
 
@@ -76,9 +77,18 @@ public final class Database: Sendable {
         }
         let readersFinished = DispatchGroup()
         self.readers = DatabaseReaderPool(connections: readerConnections, finished: readersFinished)
+        var checkpointer: WALCheckpointer?
+        if let pages = configuration.checkpointPages {
+            let connection = try SQLiteConnection(path: path, mode: .readWrite)
+            connection.setBusyTimeout(configuration.busyTimeout)
+            // The writer's final TRUNCATE checkpoint waits for this thread like for the readers.
+            checkpointer = WALCheckpointer(connection: connection, threshold: pages, finished: readersFinished)
+        }
+        self.checkpointer = checkpointer
         self.writer = DatabaseWriter(
             connection: writerConnection,
             maxBatchSize: configuration.maxBatchSize,
+            checkpointer: checkpointer,
             readersFinished: readersFinished,
             finished: finished)
     }
@@ -87,6 +97,7 @@ public final class Database: Sendable {
         // The threads hold only the queues; closing them lets the threads finish alone.
         writer.close()
         readers.close()
+        checkpointer?.close()
     }
 
     /// Runs `body` on the writer thread inside the next group commit and
@@ -124,6 +135,10 @@ public final class Database: Sendable {
         }
     }
 
+    /// Checkpoints run off the writer's thread so far (nil when SQLite's own
+    /// automatic checkpoint is in use), and how many left pages behind.
+    public var checkpointStats: (checkpoints: Int, busy: Int)? { checkpointer?.stats }
+
     /// The writer's counters so far.
     public var stats: DatabaseStats { writer.stats }
 
@@ -148,5 +163,6 @@ public final class Database: Sendable {
     private func beginClosing() {
         writer.close()
         readers.close()
+        checkpointer?.close()
     }
 }

@@ -20,14 +20,20 @@ public struct DatabaseConfiguration: Sendable {
     public var maxBatchSize: Int
     /// Applied on open, before any reader or writer thread starts.
     public var migrator: Migrator
+    /// WAL pages after which a checkpoint runs on its own thread, off the
+    /// writer's path (see `WALCheckpointer`); nil leaves SQLite's automatic
+    /// checkpoint (inside the writer's COMMIT) on.
+    public var checkpointPages: Int?
 
     public init(
         synchronous: Synchronous = .full,
         busyTimeout: Duration = .seconds(5),
         readerCount: Int = 2,
         maxBatchSize: Int = 512,
-        migrator: Migrator = Migrator()
+        migrator: Migrator = Migrator(),
+        checkpointPages: Int? = 1000
     ) {
+        self.checkpointPages = checkpointPages
         self.synchronous = synchronous
         self.busyTimeout = busyTimeout
         self.readerCount = readerCount

@@ -23,18 +23,24 @@ final class DatabaseWriter: @unchecked Sendable {
     private let queue = BlockingQueue<WriteRequest>()
     private let maxBatchSize: Int
     private let counters = Mutex(DatabaseStats())
+    /// Checkpoints off this thread; held for as long as the thread runs.
+    private let checkpointer: WALCheckpointer?
 
     init(
         connection: SQLiteConnection,
         maxBatchSize: Int,
+        checkpointer: WALCheckpointer?,
         readersFinished: DispatchGroup,
         finished: DispatchGroup
     ) {
         self.maxBatchSize = max(maxBatchSize, 1)
+        self.checkpointer = checkpointer
         let handOff = ThreadHandOff(connection)
         finished.enter()
         StorageThread.start(name: "sqlite.writer") { [self] in
-            runThread(handOff.take(), readersFinished: readersFinished)
+            let connection = handOff.take()
+            checkpointer?.attach(to: connection)
+            runThread(connection, readersFinished: readersFinished)
             finished.leave()
         }
     }
