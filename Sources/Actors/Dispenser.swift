@@ -84,6 +84,17 @@ public final class Dispenser: Sendable {
         return deviceID
     }
 
+    /// The device's connection is now on another executor than its actors
+    /// were made for: retires those nobody is using, so the next use makes them
+    /// on the new one and the report path stays on one thread. Actors in use
+    /// (a watcher attached, a call in flight) keep their executor until they
+    /// retire, costing a hop each way meanwhile.
+    public func devicePlacementChanged(_ deviceID: Int64) {
+        stockActors.retireUnleased { key, _ in key == deviceID }
+        deviceActors.retireUnleased { key, _ in key == deviceID }
+        jobActors.retireUnleased { _, actor in actor.deviceID == deviceID }
+    }
+
     // MARK: Life
 
     /// The server is stopping: long-polls answer now (no job) instead of

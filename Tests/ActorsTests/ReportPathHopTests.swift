@@ -46,6 +46,37 @@ struct ReportPathHopTests {
         await LiveMonitoring(f.dispenser).detach(attachment)
     }
 
+    /// The fixture refilled the device before it ever connected, so its
+    /// StockActor was placed by the id's hash. When the device's connection
+    /// turns out to be on the other loop, the actors nobody holds move there
+    /// (are made anew there), and a report again costs only the writer's hop.
+    @Test func actorsFollowTheDeviceToTheLoopOfItsConnection() async throws {
+        let f = try await Fixture.make()
+        defer { Task { await f.close() } }
+        let placement = try #require(f.dispenser.placement as? LoopAffinity<Int64>)
+        let hashed = placement.loop(for: f.device.id)
+        let connection = try #require(f.loops.loops.first { $0 !== hashed })
+        let id = f.device.id
+        #expect(try await connection.submit { placement.note(id) }, "noting the other loop is a change")
+        #expect(try await connection.submit { placement.note(id) } == false, "noting it again is not")
+        #expect(f.dispenser.stockActors.existing(id) != nil, "the refills' StockActor, on the hashed loop")
+        f.dispenser.devicePlacementChanged(id)
+        #expect(f.dispenser.stockActors.existing(id) == nil, "retired: nobody held it")
+
+        let job = try await f.createJob([(0, 100)])
+        _ = try await Task(executorPreference: connection.executor) {
+            try await DeviceProtocol(f.dispenser).next(f.deviceIdentity, wait: .zero)
+        }.value
+        let report = CompletionReport(executionLogs: [log(0, 0, .ok, 100)], fwVersion: nil)
+        let (hops, writes) = try await measure(f) {
+            try await Task(executorPreference: connection.executor) {
+                _ = try await DeviceProtocol(f.dispenser).complete(f.deviceIdentity, jobID: job.id, report: report)
+            }.value
+        }
+        #expect(writes == 1 && hops == 2, "the stock actor made before the device connected must not cost a hop")
+        #expect(try await f.stock() == [9_900, 10_000, 10_000])
+    }
+
     private func measure(_ f: Fixture, _ body: () async throws -> Void) async throws -> (hops: UInt64, writes: Int) {
         let hopsBefore = f.loops.loops.reduce(0) { $0 + $1.crossThreadHandOffs }
         let writesBefore = f.dispenser.database.stats.writes

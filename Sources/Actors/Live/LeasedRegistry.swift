@@ -70,6 +70,17 @@ public final class LeasedRegistry<Key: Hashable & Sendable, Value: Sendable>: Se
         }
     }
 
+    /// Retires the objects with no lease that `matches` selects, idle or not
+    /// (their next use creates them anew, e.g. on another executor).
+    @discardableResult
+    public func retireUnleased(where matches: (Key, Value) -> Bool) -> Int {
+        entries.withLock { entries in
+            let chosen = entries.filter { $0.value.leases == 0 && matches($0.key, $0.value.value) }.map(\.key)
+            for key in chosen { entries[key] = nil }
+            return chosen.count
+        }
+    }
+
     public var count: Int { entries.withLock { $0.count } }
 
     /// Every live object (for shutdown); takes no leases.

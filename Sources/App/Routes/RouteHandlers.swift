@@ -27,7 +27,7 @@ extension AppContext {
         { request in
             try await ErrorMapping.handle {
                 let device = try await auth.device(request)
-                placement.note(device.deviceID)
+                if placement.note(device.deviceID) { dispenser.devicePlacementChanged(device.deviceID) }
                 if limited { try limit(deviceLimiter, device.deviceID) }
                 return try await body(request, device)
             }

@@ -21,22 +21,29 @@ public final class LoopAffinity<Key: Hashable & Sendable & BinaryInteger>: Senda
 
     /// The loop for `key`: where it was last noted, else its hash's.
     public func loop(for key: Key) -> UVEventLoop {
-        if let index = noted.withLock({ $0[key] }) { return loops[index] }
-        return loops[Int(truncatingIfNeeded: UInt64(truncatingIfNeeded: key) % UInt64(loops.count))]
+        loops[noted.withLock { $0[key] } ?? hashIndex(key)]
     }
 
     /// The executor for objects that belong to `key`.
     public func executor(for key: Key) -> any LoopExecutor { loop(for: key).executor }
 
     /// Records that `key`'s traffic arrives on the calling loop thread.
-    /// Returns false (and records nothing) when not called on one of the loops.
+    /// Returns true when that changed `key`'s loop (objects already made for
+    /// it are on another one now); false when it did not, or when not called
+    /// on one of the loops (then nothing is recorded).
     @discardableResult
     public func note(_ key: Key) -> Bool {
         guard let index = loops.firstIndex(where: { $0.inEventLoop }) else { return false }
-        noted.withLock { noted in
-            if noted[key] != index { noted[key] = index }
+        let hashed = hashIndex(key)
+        return noted.withLock { noted in
+            let previous = noted[key] ?? hashed
+            noted[key] = index
+            return previous != index
         }
-        return true
+    }
+
+    private func hashIndex(_ key: Key) -> Int {
+        Int(truncatingIfNeeded: UInt64(truncatingIfNeeded: key) % UInt64(loops.count))
     }
 
     /// Forgets keys no longer in use (e.g. deleted), keeping the table bounded.
