@@ -147,6 +147,8 @@ public final class Fleet: Sendable {
         }
         guard let job = try await device.next(wait: 10) else { throw BenchError("device \(device.id): no job after 10 s") }
         guard job.id == jobID else { throw BenchError("device \(device.id): got job \(job.id), expected \(jobID)") }
+        // A simulated device never loses its record, so each job reaches it exactly once.
+        guard job.delivery == 1 else { throw BenchError("device \(device.id): job \(job.id) delivered \(job.delivery) times") }
 
         let drops = Double.random(in: 0..<1, using: &random) < options.dropRate
         let dropAt = drops ? Int.random(in: 0..<job.items.count, using: &random) : -1

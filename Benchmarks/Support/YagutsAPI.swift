@@ -85,11 +85,13 @@ public struct DeviceSession: Sendable {
 
     public var auth: [(String, String)] { [("Authorization", "Bearer \(token)")] }
 
-    /// The next job (id and items) or nil after `wait` seconds without one.
-    public func next(wait: Int) async throws -> (id: Int64, items: [(position: Int, frasco: Int, amountMg: Int64)])? {
+    /// The next job (id, delivery count and items) or nil after `wait` seconds without one.
+    /// `delivery` is 1 the first time the server hands the job out, n > 1 when it hands it back.
+    public func next(wait: Int) async throws -> (id: Int64, delivery: Int, items: [(position: Int, frasco: Int, amountMg: Int64)])? {
         let response = try await client.request("GET", "/devices/me/jobs/next?wait=\(wait)", headers: auth)
         if response.status == 204 { return nil }
-        guard response.status == 200, let job = JSON.object(response.body)?["job"] as? [String: Any],
+        let body = JSON.object(response.body)
+        guard response.status == 200, let job = body?["job"] as? [String: Any], let delivery = JSON.int(body?["delivery"]),
               let id = JSON.int(job["id"]), let items = job["items"] as? [[String: Any]] else {
             throw BenchError("next: \(response.status) \(response.bodyText)")
         }
@@ -98,7 +100,7 @@ public struct DeviceSession: Sendable {
                   let amount = JSON.int(item["amount_mg"]) else { return nil }
             return (Int(position), Int(frasco), amount)
         }
-        return (id, parsed.map { (position: $0.0, frasco: $0.1, amountMg: $0.2) })
+        return (id, Int(delivery), parsed.map { (position: $0.0, frasco: $0.1, amountMg: $0.2) })
     }
 
     public static func progressBody(position: Int, frasco: Int, status: String, dispensedMg: Int64) -> [UInt8] {

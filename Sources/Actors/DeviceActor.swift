@@ -4,7 +4,8 @@ import Runtime
 /// the hand-out of its next job.
 ///
 /// A device runs one job at a time. `next` returns first the job it took and
-/// has not completed (a rebooted device gets it back), else its oldest pending
+/// has not completed (a rebooted device gets it back, with its delivery count
+/// one higher), else its oldest pending
 /// job, which becomes `running` in a durable write before it is handed out. A
 /// job created while the device waits wakes the wait at once.
 ///
@@ -49,10 +50,9 @@ public actor DeviceActor {
 
     private func takeNext() async throws -> Job? {
         let deviceID = deviceID
-        // Most polls find nothing new: look first with a reader, write only to take a pending job.
-        let current = try await database.read { try JobQueries.currentWork($0, deviceID: deviceID) }
-        if let running = current.running { return running }
-        guard current.hasPending else { return nil }
+        // Most polls find nothing: look first with a reader, and write only to
+        // hand out a job (each hand-out counts a delivery, durably).
+        guard try await database.read({ try JobQueries.hasWork($0, deviceID: deviceID) }) else { return nil }
         return try await database.write { try JobQueries.takeNext($0, deviceID: deviceID) }
     }
 

@@ -17,6 +17,8 @@ def take(api, device, job_id):
     assert reply.status == 200, (reply.status, reply.body)
     assert reply.json["job"]["id"] == job_id
     assert reply.json["job"]["status"] == "running"
+    # Taken for the first time: delivery 1, at the top level and in the job.
+    assert reply.json["delivery"] == 1 and reply.json["job"]["delivery"] == 1, reply.json
     return reply.json["job"]
 
 
@@ -237,15 +239,24 @@ def test_kill9_after_complete_keeps_result(server, api, user):
     assert api.stock(device) == {0: 1_766, 1: 3_000}
 
 
-def test_rebooted_device_gets_its_running_job_back(api, user):
+def test_rebooted_device_gets_its_running_job_back(server, api, user):
     device = api.device(user, frascos=1, stock={0: 100})
     first = api.job(user, device, [(0, 10)])
     second = api.job(user, device, [(0, 20)])
+    assert api.get_job(user, second["id"])["delivery"] == 0
     assert take(api, device, first["id"])["id"] == first["id"]
-    # The device reboots and asks again: the job it took, not the next one.
+    # The device reboots and asks again: the job it took, not the next one,
+    # and the delivery count says it was handed out before.
     again = api.next_job(device)
     assert again.status == 200 and again.json["job"]["id"] == first["id"]
+    assert again.json["delivery"] == 2 and again.json["job"]["delivery"] == 2
     assert api.get_job(user, second["id"])["status"] == "pending"
+    # The count is durable: a restarted server hands it out a third time.
+    assert server.terminate() == 0
+    server.restart()
+    third = api.next_job(device)
+    assert third.json["job"]["id"] == first["id"] and third.json["delivery"] == 3
+    assert api.get_job(user, first["id"])["delivery"] == 3
     assert api.complete(device, first["id"], ok_logs(first)).status == 200
     assert take(api, device, second["id"])["id"] == second["id"]
     assert api.complete(device, second["id"], ok_logs(second)).status == 200

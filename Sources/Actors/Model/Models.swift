@@ -73,6 +73,10 @@ public struct Job: Codable, Sendable, Equatable {
     public var createdAt: String
     @ExplicitNull public var startedAt: String?
     @ExplicitNull public var completedAt: String?
+    /// How many times the device was handed this job: 0 while pending, 1 when
+    /// it became running, n > 1 after each hand-back (the device may have lost
+    /// its record of it — it must then never run it again).
+    public var delivery: Int = 0
 }
 
 public struct StockLevel: Codable, Sendable, Hashable {

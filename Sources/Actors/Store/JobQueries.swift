@@ -14,9 +14,9 @@ enum JobQueries {
 
     /// The columns of a job row, in SELECT order.
     enum JobColumn: Int, ResultColumns {
-        case id, deviceID, status, createdAt, startedAt, completedAt, userID, reportJSON, resultJSON, requestJSON
+        case id, deviceID, status, createdAt, startedAt, completedAt, userID, reportJSON, resultJSON, requestJSON, delivery
         static let sql =
-            "id, device_id, status, created_at, started_at, completed_at, user_id, report_json, result_json, request_json"
+            "id, device_id, status, created_at, started_at, completed_at, user_id, report_json, result_json, request_json, delivery"
     }
 
     enum ItemColumn: Int, ResultColumns {
@@ -30,7 +30,7 @@ enum JobQueries {
         let job = Job(id: try row.get(JobColumn.id), deviceId: try row.get(JobColumn.deviceID),
                       status: JobStatus(rawValue: try row.get(JobColumn.status)) ?? .failed, items: [],
                       createdAt: try row.get(JobColumn.createdAt), startedAt: try row.get(JobColumn.startedAt),
-                      completedAt: try row.get(JobColumn.completedAt))
+                      completedAt: try row.get(JobColumn.completedAt), delivery: try row.get(JobColumn.delivery))
         return JobRecord(job: job, userID: try row.get(JobColumn.userID), reportJSON: try row.get(JobColumn.reportJSON),
                          resultJSON: try row.get(JobColumn.resultJSON), requestJSON: try row.get(JobColumn.requestJSON))
     }
@@ -87,15 +87,11 @@ enum JobQueries {
         return try records.map { try withItems(db, $0).job }
     }
 
-    /// What a device has to do, read without writing: the running job it took,
-    /// or whether a pending one waits (most polls find nothing new).
-    static func currentWork(_ db: SQLiteConnection, deviceID: Int64) throws -> (running: Job?, hasPending: Bool) {
-        if let id = try runningJobID(db, deviceID: deviceID) {
-            return (try job(db, id: id)?.job, false)
-        }
-        let pending = try db.queryOne("SELECT 1 FROM jobs WHERE device_id = ? AND status = 'pending' LIMIT 1",
-                                      deviceID, map: { try $0.get(0) as Int64 }) != nil
-        return (nil, pending)
+    /// Whether the device has a job to be handed, read without writing (most
+    /// polls find nothing): one it is running or one that waits.
+    static func hasWork(_ db: SQLiteConnection, deviceID: Int64) throws -> Bool {
+        try db.queryOne("SELECT 1 FROM jobs WHERE device_id = ? AND status IN ('running','pending') LIMIT 1",
+                        deviceID, map: { try $0.get(0) as Int64 }) != nil
     }
 
     /// The job the device is running, if any (one at a time).
@@ -119,10 +115,13 @@ enum JobQueries {
     }
 
     /// The job a device should run now: the one it took and has not completed
-    /// (a rebooted device gets it back), else its oldest pending job, which
-    /// becomes `running`. One job at a time per device.
+    /// (a rebooted device gets it back, its delivery count one higher), else
+    /// its oldest pending job, which becomes `running` with delivery 1. One job
+    /// at a time per device. Counting in the same write as the hand-out keeps
+    /// the count durable before the device can see it.
     static func takeNext(_ db: SQLiteConnection, deviceID: Int64) throws -> Job? {
         if let running = try runningJobID(db, deviceID: deviceID) {
+            try db.run("UPDATE jobs SET delivery = delivery + 1 WHERE id = ? AND status = 'running'", running)
             return try job(db, id: running)?.job
         }
         guard let pending = try db.queryOne(
@@ -133,7 +132,7 @@ enum JobQueries {
     }
 
     static func markRunning(_ db: SQLiteConnection, jobID: Int64) throws {
-        try db.run("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'pending'",
+        try db.run("UPDATE jobs SET status = 'running', started_at = ?, delivery = 1 WHERE id = ? AND status = 'pending'",
                    Timestamp.now(), jobID)
     }
 

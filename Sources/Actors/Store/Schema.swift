@@ -98,5 +98,12 @@ public enum Schema {
             logs_json  TEXT NOT NULL DEFAULT '[]'
         );
         """),
+        // Delivery counts (issue 11): how many times `next` handed the job to
+        // its device, so a device that lost its record of a job it already
+        // started can tell and refuse to run it twice.
+        Migration(version: 5, name: "job_delivery", sql: """
+        ALTER TABLE jobs ADD COLUMN delivery INTEGER NOT NULL DEFAULT 0 CHECK (delivery >= 0);
+        UPDATE jobs SET delivery = 1 WHERE status <> 'pending' AND started_at IS NOT NULL;
+        """),
     ]
 }

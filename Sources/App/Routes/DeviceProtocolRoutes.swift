@@ -4,7 +4,8 @@ import Runtime
 
 /// What the dispensers call, with their device token.
 enum DeviceProtocolRoutes {
-    struct One: Encodable { let job: Job }
+    /// `delivery` repeats `job.delivery` at the top level (INTERFACES.md): 1 on the first hand-out, n > 1 after.
+    struct One: Encodable { let job: Job; let delivery: Int }
     /// `update` is always present: null until firmware updates are offered.
     struct HeartbeatReply: Encodable {
         let serverTime: String
@@ -22,7 +23,7 @@ enum DeviceProtocolRoutes {
                 wait = value
             }
             guard let job = try await app.deviceProtocol.next(device, wait: .seconds(wait)) else { return .noContent }
-            return try WireCoding.json(One(job: job))
+            return try WireCoding.json(One(job: job, delivery: job.delivery))
         })
         router.post("/devices/me/jobs/:id/progress", app.deviceRoute(limited: true) { request, device in
             let jobID = try request.id("id")

@@ -167,6 +167,9 @@ const ptBR = {
 
   'live.on': 'ao vivo',
   'live.reconnecting': 'reconectando',
+
+  'job.redelivered': 'Entregue {n}×',
+  'job.redeliveredHint': 'O servidor entregou este trabalho ao dispositivo mais de uma vez (ele reiniciou ou perdeu o registro). Confira o que foi dosado e reconte o estoque se preciso.',
 };
 
 const en = {
@@ -335,6 +338,9 @@ const en = {
 
   'live.on': 'live',
   'live.reconnecting': 'reconnecting',
+
+  'job.redelivered': 'Delivered {n}×',
+  'job.redeliveredHint': 'The server handed this job to the device more than once (it rebooted or lost its record). Check what was dispensed and recount stock if needed.',
 };
 
 export const MESSAGES = Object.freeze({ 'pt-BR': Object.freeze(ptBR), en: Object.freeze(en) });

@@ -5,6 +5,7 @@ import { formatDateTime, formatRelative, formatMg } from '../core/format.js';
 import { href } from '../core/routes.js';
 import { h, icon, badge } from '../ui/dom.js';
 import { openDialog } from '../ui/dialog.js';
+import { redeliveredBadge } from './delivery.js';
 
 export function onlineBadge(t, online, props = {}) {
   return badge(online ? 'ok' : 'neutral', online ? 'wifi' : 'wifiOff', t(online ? 'device.online' : 'device.offline'), { 'data-online': String(Boolean(online)), ...props });
@@ -33,6 +34,7 @@ export function jobRow(ctx, job, { deviceName, actions }) {
     h('div', { class: 'job-main' },
       h('a', { href: href('job', { id: job.id }), class: 'job-id' }, t('job.number', { id: job.id })),
       jobStatusBadge(t, job.status),
+      redeliveredBadge(t, job),
       deviceName ? h('a', { href: href('device', { id: job.device_id }), class: 'muted' }, deviceName) : null),
     h('div', { class: 'job-meta muted' },
       h('span', {}, t('job.itemsSummary', { n: job.items.length, amount: formatMg(total, i18n.lang) })),
