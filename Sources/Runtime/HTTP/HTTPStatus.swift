@@ -25,6 +25,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let created = HTTPStatus(code: 201, reasonPhrase: "Created")
     public static let accepted = HTTPStatus(code: 202, reasonPhrase: "Accepted")
     public static let noContent = HTTPStatus(code: 204, reasonPhrase: "No Content")
+    public static let partialContent = HTTPStatus(code: 206, reasonPhrase: "Partial Content")
     public static let notModified = HTTPStatus(code: 304, reasonPhrase: "Not Modified")
     public static let badRequest = HTTPStatus(code: 400, reasonPhrase: "Bad Request")
     public static let unauthorized = HTTPStatus(code: 401, reasonPhrase: "Unauthorized")
@@ -36,6 +37,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let contentTooLarge = HTTPStatus(code: 413, reasonPhrase: "Content Too Large")
     public static let uriTooLong = HTTPStatus(code: 414, reasonPhrase: "URI Too Long")
     public static let unsupportedMediaType = HTTPStatus(code: 415, reasonPhrase: "Unsupported Media Type")
+    public static let rangeNotSatisfiable = HTTPStatus(code: 416, reasonPhrase: "Range Not Satisfiable")
     public static let expectationFailed = HTTPStatus(code: 417, reasonPhrase: "Expectation Failed")
     public static let unprocessableContent = HTTPStatus(code: 422, reasonPhrase: "Unprocessable Content")
     public static let upgradeRequired = HTTPStatus(code: 426, reasonPhrase: "Upgrade Required")
@@ -47,9 +49,9 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let httpVersionNotSupported = HTTPStatus(code: 505, reasonPhrase: "HTTP Version Not Supported")
 
     private static let known: [HTTPStatus] = [
-        .continue, .switchingProtocols, .ok, .created, .accepted, .noContent, .notModified,
+        .continue, .switchingProtocols, .ok, .created, .accepted, .noContent, .partialContent, .notModified,
         .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .requestTimeout,
-        .conflict, .contentTooLarge, .uriTooLong, .unsupportedMediaType, .expectationFailed,
+        .conflict, .contentTooLarge, .uriTooLong, .unsupportedMediaType, .rangeNotSatisfiable, .expectationFailed,
         .unprocessableContent, .upgradeRequired, .tooManyRequests, .requestHeaderFieldsTooLarge,
         .internalServerError, .notImplemented, .serviceUnavailable, .httpVersionNotSupported,
     ]

@@ -33,10 +33,13 @@ public struct Request: Sendable {
     }
 
     /// True when `Content-Type` is `application/json`, parameters (charset) aside.
-    public var hasJSONContentType: Bool {
+    public var hasJSONContentType: Bool { hasContentType("application/json") }
+
+    /// True when `Content-Type` names `mediaType` (case-insensitive), parameters aside.
+    public func hasContentType(_ mediaType: String) -> Bool {
         guard let value = headers["Content-Type"] else { return false }
-        let mediaType = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        return HTTPASCII.equalsIgnoringCase(HTTPASCII.trimmingWhitespace(mediaType), "application/json")
+        let sent = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        return HTTPASCII.equalsIgnoringCase(HTTPASCII.trimmingWhitespace(sent), mediaType)
     }
 
     /// Decodes the body as JSON: 415 without `Content-Type: application/json`,
