@@ -16,6 +16,8 @@ struct AppContext: Sendable {
     let deviceProtocol: DeviceProtocol
     let live: LiveMonitoring
     let simulator: Simulator
+    let firmware: FirmwareService
+    let firmwareUpdates: FirmwareUpdates
     let metrics: AppMetrics
     let logger: Logger
     /// Progress and complete reports per device.
@@ -34,6 +36,8 @@ struct AppContext: Sendable {
         self.deviceProtocol = DeviceProtocol(dispenser)
         self.live = LiveMonitoring(dispenser)
         self.simulator = Simulator(dispenser)
+        self.firmware = FirmwareService(dispenser)
+        self.firmwareUpdates = FirmwareUpdates(dispenser, onResult: metrics.firmwareResult)
         self.auth = Auth(accounts: accounts, devices: devices)
         self.metrics = metrics
         self.logger = logger

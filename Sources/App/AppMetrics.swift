@@ -11,12 +11,26 @@ final class AppMetrics: Sendable {
     let reportsReplayed: Counter
     let watchersDroppedSlow: Counter
     private let requestSeries = Mutex<[String: (Counter, Histogram)]>([:])
+    /// `yaguts_firmware_updates_total{result}`, every result present from the start.
+    private let firmwareResults: [UpdateState: Counter]
 
     init() {
         openWebSockets = registry.gauge("yaguts_websockets_open", help: "WebSocket connections open now.")
         reportsReplayed = registry.counter("yaguts_reports_replayed_total", help: "Completion reports answered as replays.")
         watchersDroppedSlow = registry.counter("yaguts_watchers_dropped_slow_total",
                                                help: "WebSocket watchers closed 1008 for not keeping up.")
+        var results: [UpdateState: Counter] = [:]
+        for state in UpdateState.allCases where state.isFinal {
+            results[state] = registry.counter("yaguts_firmware_updates_total",
+                                              help: "Firmware update attempts that reached a result, by result.",
+                                              labels: ["result": state.rawValue])
+        }
+        firmwareResults = results
+    }
+
+    /// Counts a firmware update attempt that reached `result`.
+    @Sendable func firmwareResult(_ result: UpdateState) {
+        firmwareResults[result]?.increment()
     }
 
     /// Counts one answered request and its latency.

@@ -24,6 +24,8 @@ struct Configuration: Sendable {
     var deviceOfflineAfterSeconds = 90
     var shutdownGraceSeconds = 10
     var maxConnections = 250_000
+    /// The largest firmware image `POST /firmware` accepts (the route's body limit).
+    var firmwareMaxBytes = 4 * 1024 * 1024
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.sqlite") }
     /// Held by a serving process; `restore` refuses while it is held.
@@ -55,9 +57,13 @@ struct Configuration: Sendable {
       --offline-after S      mark a silent device offline after S seconds [YAGUTS_OFFLINE_AFTER] (90)
       --shutdown-grace S     seconds to finish in-flight work on SIGINT/SIGTERM [YAGUTS_SHUTDOWN_GRACE] (10)
       --max-connections N    open connections across all threads [YAGUTS_MAX_CONNECTIONS] (250000)
+      --firmware-max-bytes N largest firmware image POST /firmware accepts [YAGUTS_FIRMWARE_MAX_BYTES] (4194304)
 
     The first line on stdout is `listening on http://HOST:PORT`. Logs are JSON lines on stderr.
     """
+
+    /// 1 KiB to 64 MiB: an ESP32 app partition is a few MiB, and the whole image is held in memory while it arrives.
+    static let firmwareBytes = 1024...(64 * 1024 * 1024)
 
     static func parse(arguments: [String], environment: [String: String]) throws -> Configuration {
         var config = Configuration()
@@ -82,6 +88,7 @@ struct Configuration: Sendable {
         if let v = env("YAGUTS_OFFLINE_AFTER") { config.deviceOfflineAfterSeconds = try integer(v, "YAGUTS_OFFLINE_AFTER", 1...86400) }
         if let v = env("YAGUTS_SHUTDOWN_GRACE") { config.shutdownGraceSeconds = try integer(v, "YAGUTS_SHUTDOWN_GRACE", 0...3600) }
         if let v = env("YAGUTS_MAX_CONNECTIONS") { config.maxConnections = try integer(v, "YAGUTS_MAX_CONNECTIONS", 1...10_000_000) }
+        if let v = env("YAGUTS_FIRMWARE_MAX_BYTES") { config.firmwareMaxBytes = try integer(v, "YAGUTS_FIRMWARE_MAX_BYTES", firmwareBytes) }
 
         var rest = arguments[...]
         if let first = rest.first, !first.hasPrefix("-") {
@@ -117,6 +124,7 @@ struct Configuration: Sendable {
             case "--offline-after": config.deviceOfflineAfterSeconds = try integer(try value(), "--offline-after", 1...86400)
             case "--shutdown-grace": config.shutdownGraceSeconds = try integer(try value(), "--shutdown-grace", 0...3600)
             case "--max-connections": config.maxConnections = try integer(try value(), "--max-connections", 1...10_000_000)
+            case "--firmware-max-bytes": config.firmwareMaxBytes = try integer(try value(), "--firmware-max-bytes", firmwareBytes)
             default: throw UsageError(description: "unknown option '\(option)' (try --help)")
             }
         }

@@ -80,6 +80,7 @@ struct Server {
                 try? await Task.sleep(for: period)
                 await dispenser.maintain()
                 await metrics.refreshJobCounts(dispenser)
+                do { try await app.firmwareUpdates.expireOverdue() } catch { logger.warning("firmware_expiry_failed", ["error": "\(error)"]) }
             }
         }
 

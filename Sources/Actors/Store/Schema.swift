@@ -98,12 +98,68 @@ public enum Schema {
             logs_json  TEXT NOT NULL DEFAULT '[]'
         );
         """),
-        // Delivery counts (issue 11): how many times `next` handed the job to
-        // its device, so a device that lost its record of a job it already
-        // started can tell and refuse to run it twice.
-        Migration(version: 5, name: "job_delivery", sql: """
+        // Issue 11. Delivery counts: how many times `next` handed a job to its
+        // device, so a device that lost its record of a job it already started
+        // can tell and refuse to run it twice. Firmware: each owner's signed
+        // images (the image in its own table, so listing never reads a BLOB),
+        // rollouts (the devices chosen, frozen when chosen so a percentage
+        // means the same devices on every heartbeat) and every device's
+        // update attempts, the record the abort rule counts.
+        Migration(version: 5, name: "delivery_and_firmware", sql: """
         ALTER TABLE jobs ADD COLUMN delivery INTEGER NOT NULL DEFAULT 0 CHECK (delivery >= 0);
         UPDATE jobs SET delivery = 1 WHERE status <> 'pending' AND started_at IS NOT NULL;
+        CREATE TABLE firmware (
+            id         INTEGER PRIMARY KEY,
+            user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            version    TEXT NOT NULL,
+            size       INTEGER NOT NULL CHECK (size > 0),
+            sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+            signature  TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (user_id, version)
+        );
+        CREATE TABLE firmware_images (
+            firmware_id INTEGER PRIMARY KEY REFERENCES firmware(id) ON DELETE CASCADE,
+            image       BLOB NOT NULL
+        );
+        CREATE TABLE rollouts (
+            id                  INTEGER PRIMARY KEY,
+            user_id             INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            firmware_id         INTEGER NOT NULL REFERENCES firmware(id) ON DELETE CASCADE,
+            status              TEXT NOT NULL CHECK (status IN ('active','aborted','stopped')),
+            percent             INTEGER CHECK (percent IS NULL OR percent BETWEEN 1 AND 100),
+            max_failure_percent INTEGER NOT NULL CHECK (max_failure_percent BETWEEN 0 AND 100),
+            confirm_within_s    INTEGER NOT NULL CHECK (confirm_within_s > 0),
+            reason              TEXT,
+            created_at          TEXT NOT NULL,
+            ended_at            TEXT
+        );
+        CREATE INDEX rollouts_by_user ON rollouts(user_id, id);
+        CREATE TABLE rollout_devices (
+            rollout_id INTEGER NOT NULL REFERENCES rollouts(id) ON DELETE CASCADE,
+            device_id  INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+            PRIMARY KEY (rollout_id, device_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX rollout_devices_by_device ON rollout_devices(device_id, rollout_id);
+        CREATE TABLE firmware_attempts (
+            id           INTEGER PRIMARY KEY,
+            device_id    INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+            rollout_id   INTEGER REFERENCES rollouts(id) ON DELETE SET NULL,
+            firmware_id  INTEGER REFERENCES firmware(id) ON DELETE SET NULL,
+            version      TEXT NOT NULL,
+            from_version TEXT,
+            state        TEXT NOT NULL CHECK (state IN ('offered','downloading','verified','installing',
+                                                        'confirmed','failed','rolled_back','timed_out')),
+            error        TEXT,
+            started_at   TEXT NOT NULL,
+            updated_at   TEXT NOT NULL,
+            deadline_at  TEXT,
+            finished_at  TEXT
+        );
+        CREATE INDEX firmware_attempts_by_device ON firmware_attempts(device_id, id);
+        CREATE INDEX firmware_attempts_by_rollout ON firmware_attempts(rollout_id, device_id, id);
+        CREATE INDEX firmware_attempts_open ON firmware_attempts(deadline_at)
+            WHERE state IN ('offered','downloading','verified','installing');
         """),
     ]
 }

@@ -6,11 +6,10 @@ import Runtime
 enum DeviceProtocolRoutes {
     /// `delivery` repeats `job.delivery` at the top level (INTERFACES.md): 1 on the first hand-out, n > 1 after.
     struct One: Encodable { let job: Job; let delivery: Int }
-    /// `update` is always present: null until firmware updates are offered.
+    /// `update` is always present: null, or the firmware an active rollout offers (FirmwareUpdates).
     struct HeartbeatReply: Encodable {
         let serverTime: String
-        struct Update: Codable, Sendable { let version: String; let url: String; let sha256: String; let size: Int }
-        @ExplicitNull var update: Update? = nil
+        @ExplicitNull var update: FirmwareOffer?
     }
 
     static func add(to router: inout Router, _ app: AppContext) {
@@ -41,7 +40,8 @@ enum DeviceProtocolRoutes {
         router.post("/devices/me/heartbeat", app.deviceRoute { request, device in
             let heartbeat = try WireCoding.decode(DeviceProtocol.Heartbeat.self, from: request)
             try await app.deviceProtocol.heartbeat(device, heartbeat)
-            return try WireCoding.json(HeartbeatReply(serverTime: Timestamp.now()))
+            let update = try await app.firmwareUpdates.heartbeat(device, runningVersion: heartbeat.fwVersion)
+            return try WireCoding.json(HeartbeatReply(serverTime: Timestamp.now(), update: update))
         })
     }
 }

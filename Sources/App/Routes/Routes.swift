@@ -12,6 +12,8 @@ enum Routes {
         DeviceProtocolRoutes.add(to: &router, app)
         LiveRoutes.add(to: &router, app)
         OperationsRoutes.add(to: &router, app)
+        FirmwareRoutes.add(to: &router, app)
+        FirmwareDeviceRoutes.add(to: &router, app)
         router.staticFiles = publicFiles()
         return router
     }

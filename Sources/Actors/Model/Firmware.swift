@@ -1,0 +1,156 @@
+/// Firmware images, rollouts and update attempts as the API shows them.
+/// Optional fields encode as explicit `null` (the contract's convention).
+
+/// One signed image in an owner's registry. The server never signs: the
+/// signature is the owner's, passed through to the device, which verifies it
+/// against the public key it was provisioned with.
+public struct Firmware: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var version: String
+    public var size: Int64
+    /// Lowercase hex SHA-256 of the image, computed by the server on upload.
+    public var sha256: String
+    /// Base64 of the DER ECDSA P-256 signature over the image's SHA-256.
+    public var signature: String
+    public var createdAt: String
+}
+
+/// What the heartbeat answers in `update` (INTERFACES.md).
+public struct FirmwareOffer: Codable, Sendable, Equatable {
+    public var version: String
+    public var url: String
+    public var sha256: String
+    public var size: Int64
+    public var signature: String
+}
+
+public enum RolloutStatus: String, Codable, Sendable {
+    /// Offering the image to its devices.
+    case active
+    /// Stopped by its abort rule.
+    case aborted
+    /// Stopped by its owner.
+    case stopped
+}
+
+/// Where an update attempt stands. The first six are what a device reports;
+/// `offered` is the server's own (the heartbeat offered it) and `timed_out`
+/// means the device did not come back on the new version within the
+/// rollout's deadline.
+public enum UpdateState: String, Codable, Sendable, CaseIterable {
+    case offered, downloading, verified, installing, confirmed, failed
+    case rolledBack = "rolled_back"
+    case timedOut = "timed_out"
+
+    /// The states a device may report.
+    public static let reportable: [UpdateState] = [.downloading, .verified, .installing, .confirmed, .failed, .rolledBack]
+
+    /// The attempt has its result (a later report can still correct it).
+    public var isFinal: Bool {
+        switch self {
+        case .confirmed, .failed, .rolledBack, .timedOut: true
+        case .offered, .downloading, .verified, .installing: false
+        }
+    }
+
+    /// The device did not come back on the new version: what the abort rule counts.
+    public var isFailure: Bool { self == .failed || self == .rolledBack || self == .timedOut }
+}
+
+/// A rollout's devices by the state of their latest attempt.
+public struct RolloutCounts: Codable, Sendable, Equatable {
+    /// Devices chosen for the rollout.
+    public var targeted: Int
+    /// Devices that were offered the update (the abort rule's denominator).
+    public var attempted: Int
+    public var inProgress: Int
+    public var confirmed: Int
+    /// Failed, rolled back or timed out (the abort rule's numerator).
+    public var failed: Int
+
+    public init(targeted: Int = 0, attempted: Int = 0, inProgress: Int = 0, confirmed: Int = 0, failed: Int = 0) {
+        self.targeted = targeted
+        self.attempted = attempted
+        self.inProgress = inProgress
+        self.confirmed = confirmed
+        self.failed = failed
+    }
+}
+
+/// A target version for chosen devices, offered while `active`.
+public struct Rollout: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var firmwareId: Int64
+    public var version: String
+    public var status: RolloutStatus
+    /// The share of the owner's devices chosen, or nil for an explicit list.
+    public var percent: Int?
+    public var deviceIds: [Int64]
+    public var maxFailurePercent: Int
+    public var confirmWithinS: Int
+    /// Why the rollout stopped, for a person.
+    public var reason: String?
+    public var createdAt: String
+    public var endedAt: String?
+    public var counts: RolloutCounts
+}
+
+/// One offer of one version to one device and what became of it.
+public struct FirmwareAttempt: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var deviceId: Int64
+    public var rolloutId: Int64?
+    public var firmwareId: Int64?
+    public var version: String
+    /// The version the device ran when the attempt began.
+    public var fromVersion: String?
+    public var state: UpdateState
+    public var error: String?
+    public var startedAt: String
+    public var updatedAt: String
+    /// When a device that has not confirmed by then counts as failed (rollout attempts only).
+    public var deadlineAt: String?
+    public var finishedAt: String?
+}
+
+extension Rollout {
+    enum CodingKeys: String, CodingKey {
+        case id, firmwareId, version, status, percent, deviceIds, maxFailurePercent, confirmWithinS, reason, createdAt, endedAt, counts
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(firmwareId, forKey: .firmwareId)
+        try c.encode(version, forKey: .version)
+        try c.encode(status, forKey: .status)
+        try c.encode(percent, forKey: .percent)
+        try c.encode(deviceIds, forKey: .deviceIds)
+        try c.encode(maxFailurePercent, forKey: .maxFailurePercent)
+        try c.encode(confirmWithinS, forKey: .confirmWithinS)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(endedAt, forKey: .endedAt)
+        try c.encode(counts, forKey: .counts)
+    }
+}
+
+extension FirmwareAttempt {
+    enum CodingKeys: String, CodingKey {
+        case id, deviceId, rolloutId, firmwareId, version, fromVersion, state, error, startedAt, updatedAt, deadlineAt, finishedAt
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(deviceId, forKey: .deviceId)
+        try c.encode(rolloutId, forKey: .rolloutId)
+        try c.encode(firmwareId, forKey: .firmwareId)
+        try c.encode(version, forKey: .version)
+        try c.encode(fromVersion, forKey: .fromVersion)
+        try c.encode(state, forKey: .state)
+        try c.encode(error, forKey: .error)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(deadlineAt, forKey: .deadlineAt)
+        try c.encode(finishedAt, forKey: .finishedAt)
+    }
+}
