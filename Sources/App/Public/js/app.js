@@ -10,6 +10,7 @@ import { renderLogin, renderRegister } from './views/auth.js';
 import { renderDevices } from './views/devices.js';
 import { renderDevice } from './views/device.js';
 import { renderJobs } from './views/jobs.js';
+import { renderDeviceFirmware } from './views/firmware.js';
 
 const TOKEN_KEY = 'yaguts.token';
 
@@ -88,7 +89,7 @@ function renderHeader() {
 function markCurrentNav() {
   const name = parseRoute(location.hash).name;
   for (const a of headerNav.querySelectorAll('a')) {
-    const current = (a.id === 'nav-devices' && (name === 'devices' || name === 'device')) || (a.id === 'nav-jobs' && (name === 'jobs' || name === 'job'));
+    const current = (a.id === 'nav-devices' && (name === 'devices' || name === 'device' || name === 'deviceFirmware')) || (a.id === 'nav-jobs' && (name === 'jobs' || name === 'job'));
     if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
 }
@@ -98,6 +99,7 @@ const VIEWS = {
   register: renderRegister,
   devices: renderDevices,
   device: renderDevice,
+  deviceFirmware: renderDeviceFirmware,
   jobs: renderJobs,
   job: renderJobs,
   notFound: (c) => { mount(main, h('h1', { tabindex: '-1' }, c.t('notFound.title')), h('p', {}, h('a', { href: href('devices') }, c.t('nav.devices')))); },

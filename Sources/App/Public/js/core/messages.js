@@ -170,6 +170,30 @@ const ptBR = {
 
   'job.redelivered': 'Entregue {n}×',
   'job.redeliveredHint': 'O servidor entregou este trabalho ao dispositivo mais de uma vez (ele reiniciou ou perdeu o registro). Confira o que foi dosado e reconte o estoque se preciso.',
+
+  'firmware.link': 'Firmware',
+  'firmware.title': 'Firmware · {name}',
+  'firmware.back': '← Voltar ao dispositivo',
+  'firmware.running': 'Versão em execução',
+  'firmware.target': 'Versão alvo',
+  'firmware.unknown': 'desconhecida',
+  'firmware.noTarget': 'nenhuma atualização ativa',
+  'firmware.attempts': 'Tentativas de atualização',
+  'firmware.noAttempts': 'Nenhuma tentativa de atualização ainda.',
+  'firmware.version': 'Versão',
+  'firmware.from': 'De',
+  'firmware.state': 'Situação',
+  'firmware.error': 'Erro',
+  'firmware.started': 'Início',
+  'firmware.finished': 'Fim',
+  'fwState.offered': 'Oferecida',
+  'fwState.downloading': 'Baixando',
+  'fwState.verified': 'Verificada',
+  'fwState.installing': 'Instalando',
+  'fwState.confirmed': 'Confirmada',
+  'fwState.failed': 'Falhou',
+  'fwState.rolled_back': 'Revertida',
+  'fwState.timed_out': 'Sem retorno no prazo',
 };
 
 const en = {
@@ -341,6 +365,30 @@ const en = {
 
   'job.redelivered': 'Delivered {n}×',
   'job.redeliveredHint': 'The server handed this job to the device more than once (it rebooted or lost its record). Check what was dispensed and recount stock if needed.',
+
+  'firmware.link': 'Firmware',
+  'firmware.title': 'Firmware · {name}',
+  'firmware.back': '← Back to the device',
+  'firmware.running': 'Running version',
+  'firmware.target': 'Target version',
+  'firmware.unknown': 'unknown',
+  'firmware.noTarget': 'no active rollout',
+  'firmware.attempts': 'Update attempts',
+  'firmware.noAttempts': 'No update attempts yet.',
+  'firmware.version': 'Version',
+  'firmware.from': 'From',
+  'firmware.state': 'State',
+  'firmware.error': 'Error',
+  'firmware.started': 'Started',
+  'firmware.finished': 'Finished',
+  'fwState.offered': 'Offered',
+  'fwState.downloading': 'Downloading',
+  'fwState.verified': 'Verified',
+  'fwState.installing': 'Installing',
+  'fwState.confirmed': 'Confirmed',
+  'fwState.failed': 'Failed',
+  'fwState.rolled_back': 'Rolled back',
+  'fwState.timed_out': 'No word by the deadline',
 };
 
 export const MESSAGES = Object.freeze({ 'pt-BR': Object.freeze(ptBR), en: Object.freeze(en) });

@@ -1,11 +1,12 @@
 // Hash routes → named views. Pure so the table is testable.
-//   #/login  #/register  #/devices  #/devices/12  #/jobs?device=12&status=failed  #/jobs/7
+//   #/login  #/register  #/devices  #/devices/12  #/devices/12/firmware  #/jobs?device=12&status=failed  #/jobs/7
 
 const TABLE = [
   [/^\/login$/, 'login', []],
   [/^\/register$/, 'register', []],
   [/^\/devices$/, 'devices', []],
   [/^\/devices\/(\d+)$/, 'device', ['id']],
+  [/^\/devices\/(\d+)\/firmware$/, 'deviceFirmware', ['id']],
   [/^\/jobs$/, 'jobs', []],
   [/^\/jobs\/(\d+)$/, 'job', ['id']],
 ];
@@ -33,7 +34,7 @@ export function parseRoute(hash) {
 export function href(name, params = {}, query = {}) {
   const paths = {
     login: '/login', register: '/register', devices: '/devices', jobs: '/jobs',
-    device: `/devices/${params.id}`, job: `/jobs/${params.id}`,
+    device: `/devices/${params.id}`, job: `/jobs/${params.id}`, deviceFirmware: `/devices/${params.id}/firmware`,
   };
   const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
   return `#${paths[name] ?? '/devices'}${q ? `?${q}` : ''}`;
