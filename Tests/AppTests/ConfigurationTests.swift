@@ -31,6 +31,17 @@ struct ConfigurationTests {
         #expect(throws: Configuration.UsageError.self) { try Configuration.parse(arguments: arguments, environment: [:]) }
     }
 
+    @Test func firmwareSizeLimit() throws {
+        #expect(try Configuration.parse(arguments: [], environment: [:]).firmwareMaxBytes == 4 * 1024 * 1024)
+        #expect(try Configuration.parse(arguments: ["--firmware-max-bytes", "2048"], environment: [:]).firmwareMaxBytes == 2048)
+        #expect(try Configuration.parse(arguments: [], environment: ["YAGUTS_FIRMWARE_MAX_BYTES": "65536"]).firmwareMaxBytes == 65536)
+        for bad in ["0", "1023", "x", String(64 * 1024 * 1024 + 1)] {
+            #expect(throws: Configuration.UsageError.self) {
+                try Configuration.parse(arguments: ["--firmware-max-bytes", bad], environment: [:])
+            }
+        }
+    }
+
     @Test func badEnvironmentIsRefused() {
         #expect(throws: Configuration.UsageError.self) {
             try Configuration.parse(arguments: [], environment: ["YAGUTS_PORT": "-1"])
@@ -40,7 +51,7 @@ struct ConfigurationTests {
     @Test func helpDocumentsEveryOption() {
         for option in ["--host", "--port", "--data", "--simulator", "--test-endpoints", "--log-level", "--threads",
                        "--ping-interval", "--idle-timeout", "--offline-after", "--shutdown-grace", "--max-connections",
-                       "backup", "restore"] {
+                       "--firmware-max-bytes", "backup", "restore"] {
             #expect(Configuration.help.contains(option), "help lacks \(option)")
         }
     }

@@ -443,15 +443,22 @@ def test_percentage_rollout_offers_to_its_share_and_widens(api, user, registry):
     assert ids == [listed["id"], staged["id"]]
 
 
-def test_the_newest_rollout_that_lists_a_device_wins(api, user, registry, signer, tmp_path):
+def test_the_newest_rollout_that_lists_a_device_wins_and_supersedes(api, user, registry, signer, tmp_path):
     _, _, firmware = registry
     path = make_image(tmp_path, 4000, "hotfix.bin")
     hotfix = upload(api, user, path.read_bytes(), "1.2.1", signer.sign(path)).json["firmware"]
     a, b = api.device(user, frascos=1), api.device(user, frascos=1)
-    rollout(api, user, firmware_id=firmware["id"], percent=100)
+    fleet = rollout(api, user, firmware_id=firmware["id"], percent=100, max_failure_percent=0)
+    assert heartbeat(api, b, "1.0.0")["update"]["version"] == "1.2.0"
+    assert status(api, b, "1.2.0", "downloading").status == 202
     rollout(api, user, firmware_id=hotfix["id"], device_ids=[b.id])
     assert heartbeat(api, a, "1.0.0")["update"]["version"] == "1.2.0"
     assert heartbeat(api, b, "1.0.0")["update"]["version"] == "1.2.1"
+    # b's attempt at 1.2.0 was overtaken: closed, and no failure of the fleet rollout (whose limit is 0 %).
+    attempts = api.get(f"/devices/{b.id}/firmware", who=user).json["attempts"]
+    assert [(x["version"], x["state"]) for x in attempts] == [("1.2.1", "offered"), ("1.2.0", "superseded")]
+    assert get_rollout(api, user, fleet["id"])["status"] == "active"
+    assert metric(api, "yaguts_firmware_updates_total", result="superseded") == 1
 
 
 def test_abort_rule_stops_the_rollout_when_too_many_fail(api, user, registry):

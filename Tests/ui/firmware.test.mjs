@@ -10,7 +10,7 @@ test('a device firmware page has its own route', () => {
 });
 
 test('every update state the server reports has a label in both languages', () => {
-  for (const state of ['offered', 'downloading', 'verified', 'installing', 'confirmed', 'failed', 'rolled_back', 'timed_out']) {
+  for (const state of ['offered', 'downloading', 'verified', 'installing', 'confirmed', 'failed', 'rolled_back', 'timed_out', 'superseded']) {
     for (const lang of ['pt-BR', 'en']) assert.ok(`fwState.${state}` in MESSAGES[lang], `${lang} fwState.${state}`);
   }
 });

@@ -33,14 +33,16 @@ public enum RolloutStatus: String, Codable, Sendable {
     case stopped
 }
 
-/// Where an update attempt stands. The first six are what a device reports;
-/// `offered` is the server's own (the heartbeat offered it) and `timed_out`
-/// means the device did not come back on the new version within the
-/// rollout's deadline.
+/// Where an update attempt stands. Six are what a device reports; the
+/// server's own are `offered` (the heartbeat offered it), `timed_out` (the
+/// device did not come back on the new version within the rollout's
+/// deadline) and `superseded` (a newer rollout offered the device another
+/// version before this attempt had a result).
 public enum UpdateState: String, Codable, Sendable, CaseIterable {
     case offered, downloading, verified, installing, confirmed, failed
     case rolledBack = "rolled_back"
     case timedOut = "timed_out"
+    case superseded
 
     /// The states a device may report.
     public static let reportable: [UpdateState] = [.downloading, .verified, .installing, .confirmed, .failed, .rolledBack]
@@ -48,7 +50,7 @@ public enum UpdateState: String, Codable, Sendable, CaseIterable {
     /// The attempt has its result (a later report can still correct it).
     public var isFinal: Bool {
         switch self {
-        case .confirmed, .failed, .rolledBack, .timedOut: true
+        case .confirmed, .failed, .rolledBack, .timedOut, .superseded: true
         case .offered, .downloading, .verified, .installing: false
         }
     }

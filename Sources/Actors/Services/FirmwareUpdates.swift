@@ -39,23 +39,27 @@ public struct FirmwareUpdates: Sendable {
         // on the truth inside the write).
         let looked = try await dispenser.database.read { try Self.step($0, deviceID: deviceID, version: version) }
         guard looked.needsWrite else { return looked.offer }
-        let applied = try await dispenser.database.write { db -> HeartbeatStep in
+        let applied = try await dispenser.database.write { db -> (step: HeartbeatStep, superseded: Int) in
             let step = try Self.step(db, deviceID: deviceID, version: version)
             let now = Timestamp.now()
             if let confirm = step.confirm {
                 try FirmwareQueries.updateAttempt(db, id: confirm.id, state: .confirmed, error: nil, now: now)
             }
+            var superseded = 0
             if let target = step.newAttempt {
+                superseded = try FirmwareQueries.supersedeOpenAttempts(db, deviceID: deviceID, by: target.firmware.version,
+                                                                       rolloutID: target.rolloutID, now: now)
                 let deadline = Timestamp.format(Date().addingTimeInterval(Double(target.confirmWithinS)))
                 try FirmwareQueries.insertAttempt(db, deviceID: deviceID, rolloutID: target.rolloutID,
                                                   firmwareID: target.firmware.id, version: target.firmware.version,
                                                   fromVersion: version, state: .offered, error: nil,
                                                   deadlineAt: deadline, now: now)
             }
-            return step
+            return (step, superseded)
         }
-        if applied.confirm != nil { onResult(.confirmed) }
-        return applied.offer
+        if applied.step.confirm != nil { onResult(.confirmed) }
+        for _ in 0..<applied.superseded { onResult(.superseded) }
+        return applied.step.offer
     }
 
     static func step(_ db: SQLiteConnection, deviceID: Int64, version: String) throws -> HeartbeatStep {
@@ -79,6 +83,7 @@ public struct FirmwareUpdates: Sendable {
     /// `select` picks for it (nil: none). Another owner's image is not found.
     public func download(_ device: DeviceIdentity, firmwareID: Int64,
                          select: @escaping @Sendable (Firmware) -> Range<Int>?) async throws -> (Firmware, [UInt8]) {
+        await dispenser.deviceSeen(device.deviceID)
         let userID = device.userID
         let found = try await dispenser.database.read { db -> (Firmware, [UInt8])? in
             guard let image = try FirmwareQueries.firmware(db, id: firmwareID, userID: userID) else { return nil }
@@ -121,8 +126,7 @@ public struct FirmwareUpdates: Sendable {
                 reachedResult = state.isFinal && latest.state != state
             } else {
                 let target = try FirmwareQueries.target(db, deviceID: deviceID).flatMap { $0.firmware.version == version ? $0 : nil }
-                let firmwareID = try target?.firmware.id ?? FirmwareQueries.firmwareList(db, userID: userID)
-                    .first(where: { $0.version == version })?.id
+                let firmwareID = try target?.firmware.id ?? FirmwareQueries.firmware(db, userID: userID, version: version)?.id
                 let deadline = target.map { Timestamp.format(Date().addingTimeInterval(Double($0.confirmWithinS))) }
                 try FirmwareQueries.insertAttempt(db, deviceID: deviceID, rolloutID: target?.rolloutID, firmwareID: firmwareID,
                                                   version: version, fromVersion: try DeviceQueries.device(db, id: deviceID)?.fwVersion,

@@ -34,6 +34,10 @@ enum FirmwareQueries {
         try db.queryOne("SELECT \(firmwareColumns) FROM firmware WHERE id = ? AND user_id = ?", id, userID, map: firmware)
     }
 
+    static func firmware(_ db: SQLiteConnection, userID: Int64, version: String) throws -> Firmware? {
+        try db.queryOne("SELECT \(firmwareColumns) FROM firmware WHERE user_id = ? AND version = ?", userID, version, map: firmware)
+    }
+
     static func firmwareList(_ db: SQLiteConnection, userID: Int64) throws -> [Firmware] {
         try db.query("SELECT \(firmwareColumns) FROM firmware WHERE user_id = ? ORDER BY id DESC", userID, map: firmware)
     }
@@ -131,12 +135,11 @@ enum FirmwareQueries {
             """, rolloutID, map: { (UpdateState(rawValue: try $0.get(0)) ?? .failed, try $0.get(1) as Int) })
         for (state, count) in rows {
             counts.attempted += count
-            if state == .confirmed {
-                counts.confirmed += count
-            } else if state.isFailure {
-                counts.failed += count
-            } else {
-                counts.inProgress += count
+            switch state {
+            case .confirmed: counts.confirmed += count
+            case .failed, .rolledBack, .timedOut: counts.failed += count
+            case .superseded: break  // a newer rollout took the device over: neither success nor failure here
+            case .offered, .downloading, .verified, .installing: counts.inProgress += count
             }
         }
         return counts
@@ -221,6 +224,17 @@ enum FirmwareQueries {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, deviceID, rolloutID, firmwareID, version, fromVersion, state.rawValue, error, now, now, deadlineAt,
                    state.isFinal ? now : nil)
+    }
+
+    /// Closes the device's attempts still under way at another version: a
+    /// newer rollout now wants it elsewhere, and the old attempt must neither
+    /// wait for its deadline nor count against its rollout as a failure.
+    static func supersedeOpenAttempts(_ db: SQLiteConnection, deviceID: Int64, by version: String, rolloutID: Int64,
+                                      now: String) throws -> Int {
+        try db.run("""
+            UPDATE firmware_attempts SET state = 'superseded', error = ?, updated_at = ?, finished_at = ?
+            WHERE device_id = ? AND version <> ? AND state IN ('offered','downloading','verified','installing')
+            """, "superseded by \(version) (rollout \(rolloutID))", now, now, deviceID, version)
     }
 
     static func updateAttempt(_ db: SQLiteConnection, id: Int64, state: UpdateState, error: String?, now: String) throws {

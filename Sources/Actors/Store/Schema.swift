@@ -149,7 +149,7 @@ public enum Schema {
             version      TEXT NOT NULL,
             from_version TEXT,
             state        TEXT NOT NULL CHECK (state IN ('offered','downloading','verified','installing',
-                                                        'confirmed','failed','rolled_back','timed_out')),
+                                                        'confirmed','failed','rolled_back','timed_out','superseded')),
             error        TEXT,
             started_at   TEXT NOT NULL,
             updated_at   TEXT NOT NULL,

@@ -194,6 +194,7 @@ const ptBR = {
   'fwState.failed': 'Falhou',
   'fwState.rolled_back': 'Revertida',
   'fwState.timed_out': 'Sem retorno no prazo',
+  'fwState.superseded': 'Substituída',
 };
 
 const en = {
@@ -389,6 +390,7 @@ const en = {
   'fwState.failed': 'Failed',
   'fwState.rolled_back': 'Rolled back',
   'fwState.timed_out': 'No word by the deadline',
+  'fwState.superseded': 'Superseded',
 };
 
 export const MESSAGES = Object.freeze({ 'pt-BR': Object.freeze(ptBR), en: Object.freeze(en) });

@@ -9,7 +9,7 @@ import { h, mount, badge, errorText } from '../ui/dom.js';
 const STATE_TONE = {
   offered: ['neutral', 'clock'], downloading: ['active', 'spinner'], verified: ['active', 'spinner'],
   installing: ['active', 'spinner'], confirmed: ['ok', 'check'], failed: ['bad', 'x'],
-  rolled_back: ['warn', 'warn'], timed_out: ['bad', 'clock'],
+  rolled_back: ['warn', 'warn'], timed_out: ['bad', 'clock'], superseded: ['neutral', 'minus'],
 };
 
 /** A badge for an update attempt's state. */
