@@ -4,6 +4,7 @@ protocol, with failing bottles and a Wi-Fi drop."""
 from __future__ import annotations
 
 from ws_watch import Watcher, ws_url
+from yaguts_client import wait_until
 
 
 def test_simulated_failure_and_wifi_drop(server, api, user):
@@ -66,3 +67,18 @@ def test_simulator_is_404_when_off(server_factory):
     reply = api.post("/devices/test/simulate-execution", {"job_id": job["id"]}, who=user)
     assert reply.status == 404 and reply.json["error"]["code"]
     assert api.get_job(user, job["id"])["status"] == "pending"
+
+
+def test_a_simulation_resumed_after_a_restart_counts_a_redelivery(server, api, user):
+    device = api.device(user, frascos=2, stock={0: 1_000, 1: 1_000})
+    job = api.job(user, device, [(0, 100), (1, 200)])
+    # Each item takes 1.5 s, so the kill lands long before the first item is done.
+    reply = api.post("/devices/test/simulate-execution", {"job_id": job["id"], "frasco_delay_ms": 1500}, who=user)
+    assert reply.status == 202, reply.body
+    assert api.get_job(user, job["id"])["delivery"] == 1
+    server.kill9()
+    server.restart()
+    # The simulated device comes back with its record, asks for its job again, and finishes it once.
+    done = wait_until(lambda: (j := api.get_job(user, job["id"]))["status"] == "done" and j, 20, "the resumed simulation")
+    assert done["delivery"] == 2
+    assert api.stock(device) == {0: 900, 1: 800}

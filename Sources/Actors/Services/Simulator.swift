@@ -68,8 +68,15 @@ public struct Simulator: Sendable {
         for row in rows {
             guard let plan = try? WireJSON.decode(Plan.self, from: row.planJSON),
                   let done = try? WireJSON.decode([ExecutionLog].self, from: row.logsJSON),
-                  let job = try? await JobService(dispenser).job(userID: row.userID, id: row.jobID) else { continue }
+                  var job = try? await JobService(dispenser).job(userID: row.userID, id: row.jobID) else { continue }
             let device = DeviceIdentity(deviceID: row.deviceID, userID: row.userID)
+            // Like a rebooted device whose record survived: it asks for its job
+            // again (the server counts the re-delivery) and resumes from its record.
+            // Only for a running job: `next` then hands back this one, never a pending one.
+            if job.status == .running, let handedBack = try? await DeviceProtocol(dispenser).next(device, wait: .zero),
+               handedBack.id == job.id {
+                job = handedBack
+            }
             let dispenser = dispenser
             Task.detached { await Self.run(job, device: device, plan: plan, done: done, dispenser: dispenser) }
         }
