@@ -149,6 +149,8 @@ public struct FirmwareUpdates: Sendable {
     /// abort rules are applied. The server calls this periodically.
     @discardableResult
     public func expireOverdue() async throws -> Int {
+        let now = Timestamp.now()
+        guard try await dispenser.database.read({ try FirmwareQueries.hasOverdueAttempts($0, now: now) }) else { return 0 }
         let expired = try await dispenser.database.write { db -> Int in
             let (expired, rollouts) = try FirmwareQueries.expireAttempts(db, now: Timestamp.now())
             for rolloutID in rollouts { _ = try FirmwareQueries.applyAbortRule(db, rolloutID: rolloutID) }

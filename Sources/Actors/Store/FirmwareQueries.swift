@@ -242,6 +242,16 @@ enum FirmwareQueries {
                    state.rawValue, error, now, state.isFinal ? now : nil, id)
     }
 
+    /// Whether any attempt is open past its deadline (a read, so an idle
+    /// server's periodic check costs no write and no fsync).
+    static func hasOverdueAttempts(_ db: SQLiteConnection, now: String) throws -> Bool {
+        try db.queryOne("""
+            SELECT 1 FROM firmware_attempts
+            WHERE state IN ('offered','downloading','verified','installing') AND deadline_at IS NOT NULL AND deadline_at <= ?
+            LIMIT 1
+            """, now, map: { try $0.get(0) as Int64 }) != nil
+    }
+
     /// Attempts still open at their deadline become `timed_out`; returns the
     /// rollouts they belong to, for the abort rule.
     static func expireAttempts(_ db: SQLiteConnection, now: String) throws -> (expired: Int, rollouts: [Int64]) {
