@@ -1,5 +1,5 @@
 /// Firmware images, rollouts and update attempts as the API shows them.
-/// Optional fields encode as explicit `null` (the contract's convention).
+/// Optional fields encode as explicit `null` (``ExplicitNull``, the contract's convention).
 
 /// One signed image in an owner's registry. The server never signs: the
 /// signature is the owner's, passed through to the device, which verifies it
@@ -86,14 +86,14 @@ public struct Rollout: Codable, Sendable, Equatable {
     public var version: String
     public var status: RolloutStatus
     /// The share of the owner's devices chosen, or nil for an explicit list.
-    public var percent: Int?
+    @ExplicitNull public var percent: Int?
     public var deviceIds: [Int64]
     public var maxFailurePercent: Int
     public var confirmWithinS: Int
     /// Why the rollout stopped, for a person.
-    public var reason: String?
+    @ExplicitNull public var reason: String?
     public var createdAt: String
-    public var endedAt: String?
+    @ExplicitNull public var endedAt: String?
     public var counts: RolloutCounts
 }
 
@@ -101,58 +101,16 @@ public struct Rollout: Codable, Sendable, Equatable {
 public struct FirmwareAttempt: Codable, Sendable, Equatable {
     public var id: Int64
     public var deviceId: Int64
-    public var rolloutId: Int64?
-    public var firmwareId: Int64?
+    @ExplicitNull public var rolloutId: Int64?
+    @ExplicitNull public var firmwareId: Int64?
     public var version: String
     /// The version the device ran when the attempt began.
-    public var fromVersion: String?
+    @ExplicitNull public var fromVersion: String?
     public var state: UpdateState
-    public var error: String?
+    @ExplicitNull public var error: String?
     public var startedAt: String
     public var updatedAt: String
     /// When a device that has not confirmed by then counts as failed (rollout attempts only).
-    public var deadlineAt: String?
-    public var finishedAt: String?
-}
-
-extension Rollout {
-    enum CodingKeys: String, CodingKey {
-        case id, firmwareId, version, status, percent, deviceIds, maxFailurePercent, confirmWithinS, reason, createdAt, endedAt, counts
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(firmwareId, forKey: .firmwareId)
-        try c.encode(version, forKey: .version)
-        try c.encode(status, forKey: .status)
-        try c.encode(percent, forKey: .percent)
-        try c.encode(deviceIds, forKey: .deviceIds)
-        try c.encode(maxFailurePercent, forKey: .maxFailurePercent)
-        try c.encode(confirmWithinS, forKey: .confirmWithinS)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(endedAt, forKey: .endedAt)
-        try c.encode(counts, forKey: .counts)
-    }
-}
-
-extension FirmwareAttempt {
-    enum CodingKeys: String, CodingKey {
-        case id, deviceId, rolloutId, firmwareId, version, fromVersion, state, error, startedAt, updatedAt, deadlineAt, finishedAt
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(deviceId, forKey: .deviceId)
-        try c.encode(rolloutId, forKey: .rolloutId)
-        try c.encode(firmwareId, forKey: .firmwareId)
-        try c.encode(version, forKey: .version)
-        try c.encode(fromVersion, forKey: .fromVersion)
-        try c.encode(state, forKey: .state)
-        try c.encode(error, forKey: .error)
-        try c.encode(startedAt, forKey: .startedAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encode(deadlineAt, forKey: .deadlineAt)
-        try c.encode(finishedAt, forKey: .finishedAt)
-    }
+    @ExplicitNull public var deadlineAt: String?
+    @ExplicitNull public var finishedAt: String?
 }

@@ -171,19 +171,10 @@ public struct FirmwareService: Sendable {
     public struct DeviceFirmware: Codable, Sendable {
         public struct Target: Codable, Sendable { public var rolloutId: Int64; public var firmwareId: Int64; public var version: String }
         public var deviceId: Int64
-        public var fwVersion: String?
+        @ExplicitNull public var fwVersion: String?
         /// The version an active rollout wants the device on, if any.
-        public var target: Target?
+        @ExplicitNull public var target: Target?
         public var attempts: [FirmwareAttempt]
-
-        enum CodingKeys: String, CodingKey { case deviceId, fwVersion, target, attempts }
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(deviceId, forKey: .deviceId)
-            try c.encode(fwVersion, forKey: .fwVersion)
-            try c.encode(target, forKey: .target)
-            try c.encode(attempts, forKey: .attempts)
-        }
     }
 
     /// The device's running version, its target, and its update attempts, newest first.
