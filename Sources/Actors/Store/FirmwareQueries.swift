@@ -51,11 +51,12 @@ enum FirmwareQueries {
                         map: { try $0.get(0) as Int64 }) != nil
     }
 
-    /// Bytes `range` of the image (SQLite's `substr` counts BLOB bytes from 1).
+    /// Bytes `range` of the image, reading only the pages that hold them
+    /// (`firmware_id` is the row id of `firmware_images`). The caller has read
+    /// the image's record in the same transaction, so the row exists.
     static func imageBytes(_ db: SQLiteConnection, firmwareID: Int64, range: Range<Int>) throws -> [UInt8] {
         guard !range.isEmpty else { return [] }
-        return try db.queryOne("SELECT substr(image, ?, ?) FROM firmware_images WHERE firmware_id = ?",
-                               range.lowerBound + 1, range.count, firmwareID, map: { try $0.get(0) as [UInt8] }) ?? []
+        return try db.readBlob(table: "firmware_images", column: "image", rowID: firmwareID, range: range)
     }
 
     // MARK: - Rollouts
