@@ -1,5 +1,5 @@
 import Testing
-import YagutsRuntime
+import Runtime
 @testable import Actors
 
 @Suite("Firmware rules: versions, signature shape, rollout choice, abort rule")

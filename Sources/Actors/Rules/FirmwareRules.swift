@@ -1,5 +1,5 @@
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// The rules of the firmware registry and of rollouts, free of storage.
 public enum FirmwareRules {

@@ -1,5 +1,5 @@
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// The owner's side of firmware: the registry of signed images, rollouts
 /// (which devices should run which image, and when to stop), and each

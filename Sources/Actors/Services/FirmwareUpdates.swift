@@ -1,5 +1,5 @@
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// The device's side of firmware updates: what the heartbeat offers, the
 /// image download, the device's reports on an attempt, and the deadline after

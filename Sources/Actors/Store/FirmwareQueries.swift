@@ -1,5 +1,5 @@
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// The firmware registry, rollouts and update attempts. Every decision that
 /// writes (offer, confirmation, a device's report, the deadline, the abort

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// What a device calls to update itself: the image download (resumable with
 /// `Range`) and its reports on the attempt. The offer itself rides on the

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// The owner's firmware registry, rollouts, and each device's update attempts.
 enum FirmwareRoutes {

@@ -1,5 +1,10 @@
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
+@testable import RuntimeWebSocket
+@testable import RuntimeStorage
+@testable import RuntimeTesting
 
 @Suite("SQLiteConnection: incremental BLOB reads")
 struct SQLiteBlobTests {
