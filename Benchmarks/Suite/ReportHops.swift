@@ -61,6 +61,10 @@ enum ReportHops {
         var trailing: Cost
         /// Watchers whose socket is on the device's loop, or nil when not observable.
         var watchersOnDeviceLoop: Int?
+        /// Loop hand-offs the design predicts: the writer's resume, plus one per other loop with watchers.
+        var predicted: Int?
+        var device: Int64
+        var excess: Int? { predicted.map { cost.loopHandOffs - $0 } }
     }
 
     static func run(_ options: Options) async throws -> Bool {
@@ -68,13 +72,15 @@ enum ReportHops {
         let wanted = options.int("reports", smoke ? 20 : 200)
         let watcherCount = options.int("watchers", 1)
         let deviceCount = options.int("devices", 4)
+        let verbose = options.flag("verbose")
+        let deviceFirst = options.flag("device-first")
         var report = BenchReport(name: "report-hops", columns: [
             "watchers_on_device_loop", "reports", "writes min-max", "loop_handoffs min/med/max",
-            "thread_handoffs min/med/max", "at_min_%", "trailing_handoffs max",
+            "thread_handoffs min/med/max", "at_min_%", "excess min/max", "trailing_handoffs max",
         ])
         let bench = try await BenchServer.start(arguments: ["--threads", "2"])
         do {
-            try await measure(bench, reports: wanted, watchers: watcherCount, devices: deviceCount, &report)
+            try await measure(bench, reports: wanted, watchers: watcherCount, devices: deviceCount, verbose: verbose, deviceFirst: deviceFirst, &report)
         } catch {
             report.failures.append("\(error)")
         }
@@ -83,7 +89,7 @@ enum ReportHops {
     }
 
     static func measure(_ bench: BenchServer, reports wanted: Int, watchers watcherCount: Int, devices deviceCount: Int,
-                        _ report: inout BenchReport) async throws {
+                        verbose: Bool, deviceFirst: Bool, _ report: inout BenchReport) async throws {
         let pid = bench.server.pid
         let started = Date()
         func scrape() async throws -> Scrape { Scrape(try await bench.metrics()) }
@@ -115,14 +121,22 @@ enum ReportHops {
             throw BenchError("the server did not settle within 200 scrapes (something keeps handing work to loops)")
         }
 
-        // Devices, each connected alone so its socket (and so its loop) can be seen.
-        let devices = try await bench.devices(deviceCount, connect: false)
+        // Devices, each connected alone so its socket (and so its loop) can be seen. By default the
+        // user refills before the device's first request (as `BenchServer.devices` does);
+        // `--device-first` swaps the two, so no actor of the device exists before its loop is known.
+        var devices: [DeviceSession] = []
         var deviceSocket: [Int64: Int32] = [:]
-        for device in devices {
+        for index in 0..<deviceCount {
+            let setup = bench.user.on(bench.clients.setupClient(index))
+            let (id, token) = try await setup.createDevice(name: "hops-\(index)", frascos: 1)
+            let device = DeviceSession(client: bench.clients.client(index), id: id, token: token)
+            if !deviceFirst { try await setup.refill(device: id, frasco: 0, amountMg: 1_000_000_000) }
             let before = ServerEpolls.read(pid: pid)
-            guard try await device.next(wait: 0) == nil else { throw BenchError("device \(device.id) has a job already") }
+            guard try await device.next(wait: 0) == nil else { throw BenchError("device \(id) has a job already") }
             let added = ServerEpolls.read(pid: pid).added(since: before)
-            if added.count == 1 { deviceSocket[device.id] = added[0].fd }
+            if added.count == 1 { deviceSocket[id] = added[0].fd }
+            if deviceFirst { try await setup.refill(device: id, frasco: 0, amountMg: 1_000_000_000) }
+            devices.append(device)
         }
 
         let amount: Int64 = 100
@@ -166,9 +180,9 @@ enum ReportHops {
             openWatchers += watchers
             let epolls = ServerEpolls.read(pid: pid)
             let deviceEpoll = deviceSocket[device.id].flatMap(epolls.epoll(of:))
-            let onDeviceLoop: Int? = deviceEpoll.flatMap { home in
-                watcherEpolls.allSatisfy { $0 != nil } ? watcherEpolls.filter { $0 == home }.count : nil
-            }
+            let observed = deviceEpoll != nil && watcherEpolls.allSatisfy { $0 != nil }
+            let onDeviceLoop: Int? = observed ? watcherEpolls.filter { $0 == deviceEpoll }.count : nil
+            let predicted: Int? = observed ? 1 + Set(watcherEpolls.compactMap { $0 }).subtracting([deviceEpoll!]).count : nil
 
             // Measured: settled scrape → report → 200 and every `completed` → scrape.
             let (before, _, firstScrape) = try await settled()
@@ -184,9 +198,15 @@ enum ReportHops {
             let (end, scrapes, _) = try await settled()
             jobsPerDevice[index] += 1
 
+            if verbose {
+                let perLoop = after.minus(before).minus(baseline).handOffs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                print("report \(attempt): device \(device.id) socket \(deviceSocket[device.id].map(String.init) ?? "?") "
+                      + "on epoll \(deviceEpoll.map(String.init) ?? "?"), watchers on epolls \(watcherEpolls.map { $0.map(String.init) ?? "?" }), "
+                      + "writes \(after.writes - before.writes), hand-offs \(perLoop.joined(separator: " "))")
+            }
             pending = (Sample(cost: after.minus(before).minus(baseline),
                               trailing: end.minus(after).minus(baseline, times: scrapes + 1),
-                              watchersOnDeviceLoop: onDeviceLoop), firstScrape.jobs)
+                              watchersOnDeviceLoop: onDeviceLoop, predicted: predicted, device: device.id), firstScrape.jobs)
         }
         resolve(try await scrape().jobs)
         for watcher in openWatchers {
@@ -200,10 +220,19 @@ enum ReportHops {
         let odd = samples.filter { $0.cost.writes != 1 }
         report.check(odd.isEmpty, "\(odd.count) of \(samples.count) reports did not cost exactly one write: "
                      + "\(odd.prefix(5).map(\.cost.writes))")
+        report.notes.append(deviceFirst ? "--device-first: each device made its first request before its refill"
+                            : "each device was refilled before its first request (--device-first swaps them)")
         report.notes.append("a /metrics scrape costs \(baseline.writes) writes and \(baseline.loopHandOffs) loop hand-offs (subtracted)")
         report.notes.append("\(discarded.count) samples discarded because the maintenance task ran during them (yaguts_jobs changed between its first scrape and the next sample's), at "
                             + discarded.map { String(format: "%.1f s", $0) }.joined(separator: ", ")
                             + " after start: the task runs every 5 s")
+        var byDevice: [Int64: [Int]] = [:]
+        for sample in samples { if let excess = sample.excess { byDevice[sample.device, default: []].append(excess) } }
+        report.notes.append("excess = loop hand-offs beyond the design's 1 + one per other loop with watchers; by device: "
+                            + byDevice.keys.sorted().map { id in
+                                let values = byDevice[id]!
+                                return "device \(id) \(values.min()!)…\(values.max()!)"
+                            }.joined(separator: ", "))
         let unknown = samples.filter { $0.watchersOnDeviceLoop == nil }.count
         if unknown > 0 { report.notes.append("\(unknown) reports: the watcher's or device's loop could not be read from /proc") }
         report.notes.append("thread hand-offs = writes (one hand-off each, to the writer thread) + loop hand-offs "
@@ -227,6 +256,8 @@ enum ReportHops {
                 "loop_handoffs min/med/max": spread(group.map(\.cost.loopHandOffs)),
                 "thread_handoffs min/med/max": spread(totals),
                 "at_min_%": Double(totals.filter { $0 == minimum }.count) * 100 / Double(group.count),
+                "excess min/max": group.compactMap(\.excess).isEmpty ? "-"
+                    : "\(group.compactMap(\.excess).min()!)/\(group.compactMap(\.excess).max()!)",
                 "trailing_handoffs max": group.map { $0.trailing.writes + $0.trailing.loopHandOffs }.max()!,
             ])
         }
