@@ -58,6 +58,10 @@ enum Soak {
         let connections: Atomic<Int>
         let origin: UInt64
         let silenceAt: UInt64
+        /// The silent half's last staging: about a second (what is kept ready) before silence.
+        var lastSilentStaging: UInt64 { silenceAt &- 1_500_000_000 }
+        /// When the probed silent device was first seen offline (0: not yet).
+        let sweptAt = Atomic<UInt64>(0)
         let silentFrom: Int
 
         init(devices: Int, windows: Int, origin: UInt64, silenceAt: UInt64) {
@@ -98,7 +102,7 @@ enum Soak {
         var report = BenchReport(name: "soak", columns: [
             "window", "reports", "p50_us", "p99_us", "p99.9_us", "max_us", "not_staged", "event",
         ])
-        print("soak: \(Int(seconds)) s at \(rate)/s, \(deviceCount) devices (half silent from \(Int(seconds / 2)) s), "
+        print("soak: \(Int(seconds)) s at \(rate)/s, \(deviceCount) devices (half silent from \(seconds / 2) s), "
               + "1 watcher/job, --offline-after \(offlineAfter)")
         let bench = try await BenchServer.start(arguments: ["--offline-after", String(offlineAfter)])
         do {
@@ -151,7 +155,7 @@ enum Soak {
                             let device: Int? = busy >= aheadTarget ? nil : run.idle.withLock { idle in
                                 while let first = idle.first {
                                     idle.removeFirst()
-                                    if !(run.isSilent(first) && monotonicNanos() >= run.silenceAt) { return first }
+                                    if !(run.isSilent(first) && monotonicNanos() >= run.lastSilentStaging) { return first }
                                 }
                                 return nil
                             }
@@ -191,6 +195,18 @@ enum Soak {
             }
         }
 
+        // Watches one silent device until the server declares it offline.
+        let probe = Task {
+            let user = bench.user.on(bench.clients.setupClient(run.silentFrom))
+            while !run.stopped.load(ordering: .relaxed) {
+                try? await Task.sleep(for: .milliseconds(250))
+                guard monotonicNanos() > run.silenceAt,
+                      let presence = try? await user.presence(device: devices[run.silentFrom].id), !presence.online else { continue }
+                run.sweptAt.store(monotonicNanos(), ordering: .relaxed)
+                return
+            }
+        }
+
         let slots = Int(seconds * Double(rate))
         await OpenLoopPacer.run(count: slots, ratePerSecond: Double(rate), start: origin) { _, at in
             guard let staged = run.ready.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else {
@@ -227,6 +243,7 @@ enum Soak {
         // Presence first, while the active half still heartbeats.
         try await verifyPresence(devices, run, bench, &report)
         run.stopped.store(true, ordering: .relaxed)
+        await probe.value
         await stagers.value
         heartbeats.cancel()
         await heartbeats.value
@@ -255,8 +272,11 @@ enum Soak {
         report.notes.append("\(run.watchersChecked.load(ordering: .relaxed)) watchers heard `completed` exactly once "
                             + "(checked 1 s after it, then closed); \(fired) of \(slots) slots fired")
         let lastSilent = Double(Int64(bitPattern: run.lastSilentTraffic.load(ordering: .relaxed) &- origin)) / 1e9
-        report.notes.append(String(format: "silent half's last request at %.1f s (silence at %.0f s); heartbeats refused: %d",
-                                   lastSilent, seconds / 2, run.heartbeatsRefused.load(ordering: .relaxed)))
+        let swept = run.sweptAt.load(ordering: .relaxed)
+        report.notes.append(String(format: "silent half's last request at %.1f s (silence due at %.1f s); a silent device "
+                                   + "seen offline at %@ (--offline-after %d); heartbeats refused: %d",
+                                   lastSilent, seconds / 2, swept == 0 ? "never" : String(format: "%.1f s", Double(swept &- run.origin) / 1e9),
+                                   offlineAfter, run.heartbeatsRefused.load(ordering: .relaxed)))
         report.notes.append("not_staged: slots with no report ready (the stagers fell behind: a client-side limit, "
                             + "not counted as latency)")
     }
@@ -317,7 +337,8 @@ enum Soak {
     static func addRows(_ run: Run, seconds: Double, offlineAfter: Int, _ report: inout BenchReport) {
         let starved = run.starved.withLock { $0 }
         let silenceWindow = Int(seconds / 2 / windowSeconds)
-        let sweepWindow = Int((seconds / 2 + Double(offlineAfter)) / windowSeconds)
+        let swept = run.sweptAt.load(ordering: .relaxed)
+        let sweepWindow = swept == 0 ? -1 : run.window(of: swept)
         for (index, window) in run.windows.enumerated() {
             var row = window.snapshot.microsecondColumns
             let start = Double(index) * windowSeconds
@@ -326,9 +347,7 @@ enum Soak {
             row["not_staged"] = starved[index, default: 0]
             var events: [String] = []
             if index == silenceWindow { events.append("half silent") }
-            if index == sweepWindow || index == sweepWindow + 1 && sweepWindow + 1 < run.windows.count {
-                events.append("offline sweep due")
-            }
+            if index == sweepWindow { events.append("silent half seen offline") }
             row["event"] = events.isEmpty ? "" : events.joined(separator: ", ")
             report.add(row)
         }
