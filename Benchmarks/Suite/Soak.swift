@@ -216,28 +216,8 @@ enum Soak {
             run.inFlight.add(1, ordering: .relaxed)
             staged.scheduledAt.store(at, ordering: .releasing)
             run.noteSilentTraffic(staged.device)
-            let device = devices[staged.device]
-            let request = HTTPClientConnection.encode(
-                method: "POST", path: "/devices/me/jobs/\(staged.job)/complete", host: bench.clients.endpoint.description,
-                headers: device.auth, body: body)
-            device.client.loop.execute {
-                device.client.withConnection { connection in
-                    guard case .success(let connection) = connection else {
-                        run.fail("job \(staged.job): no connection")
-                        return
-                    }
-                    connection.send(encoded: request) { result in
-                        switch result {
-                        case .success(let response) where response.status == 200
-                            && JSON.object(response.body)?["status"] as? String == "done":
-                            run.partDone(staged)
-                        case .success(let response):
-                            run.fail("job \(staged.job): \(response.status) \(response.bodyText.prefix(120))")
-                        case .failure(let error):
-                            run.fail("job \(staged.job): \(error)")
-                        }
-                    }
-                }
+            devices[staged.device].fireComplete(job: staged.job, body: body, host: bench.clients.endpoint.description) { problem in
+                if let problem { run.fail(problem) } else { run.partDone(staged) }
             }
         }
         // Presence first, while the active half still heartbeats.
