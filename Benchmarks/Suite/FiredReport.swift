@@ -1,5 +1,5 @@
 import BenchmarkSupport
-import YagutsRuntime
+import Runtime
 
 extension DeviceSession {
     /// Sends a complete report without waiting, from any thread (a pacer's):

@@ -1,7 +1,7 @@
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `report-hops`: how many thread hand-offs one completion report costs a
 /// real server, counted by the server itself (`/metrics`:

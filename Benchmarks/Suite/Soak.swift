@@ -1,7 +1,7 @@
 import BenchmarkSupport
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// `soak`: a long run at a steady report rate, looking for periodic stalls
 /// (WAL checkpoints, the presence sweep and last-seen flush, actor
