@@ -84,30 +84,11 @@ enum ReportToWS {
                 let device = devices[index]
                 let job = round[index]!.job
                 scheduled.withLock { $0[job] = at }
-                let request = HTTPClientConnection.encode(
-                    method: "POST", path: "/devices/me/jobs/\(job)/complete", host: bench.clients.endpoint.description,
-                    headers: device.auth, body: body)
-                device.client.loop.execute {
-                    device.client.withConnection { connection in
-                        guard case .success(let connection) = connection else {
-                            badReplies.withLock { $0.append("job \(job): no connection") }
-                            return
-                        }
-                        sendLag.record(monotonicNanos() &- at)
-                        connection.send(encoded: request) { result in
-                            httpLatency.record(monotonicNanos() &- at)
-                            replies.withLock { $0 += 1 }
-                            switch result {
-                            case .success(let response) where response.status == 200
-                                && JSON.object(response.body)?["status"] as? String == "done":
-                                break
-                            case .success(let response):
-                                badReplies.withLock { $0.append("job \(job): \(response.status) \(response.bodyText.prefix(120))") }
-                            case .failure(let error):
-                                badReplies.withLock { $0.append("job \(job): \(error)") }
-                            }
-                        }
-                    }
+                device.fireComplete(job: job, body: body, host: bench.clients.endpoint.description,
+                                    onWrite: { sendLag.record(monotonicNanos() &- at) }) { problem in
+                    httpLatency.record(monotonicNanos() &- at)
+                    replies.withLock { $0 += 1 }
+                    if let problem { badReplies.withLock { $0.append(problem) } }
                 }
             }
             let watchers = round.values.flatMap(\.watchers)

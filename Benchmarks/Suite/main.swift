@@ -13,6 +13,8 @@ let benchmarks: [(name: String, summary: String, run: (Options) async throws -> 
     ("broadcast", "200-byte message to 10,000 WebSockets, time to last delivery", Broadcast.run),
     ("idle-ws-memory", "server RSS per idle WebSocket", { try await Capacity.run($0, name: "idle-ws-memory") }),
     ("http-vs-nginx", "keep-alive GET requests/s vs nginx, with wrk", HTTPvsNginx.run),
+    ("report-hops", "thread hand-offs per completion report, counted by the server's /metrics", ReportHops.run),
+    ("soak", "minutes at 100 reports/s, half the devices go silent; latency per 10 s window", Soak.run),
 ]
 
 // A peer closing while we write must be an error on that socket, not the end of the process.
