@@ -12,6 +12,10 @@ const char* itemErrorName(ItemError error) {
     case ItemError::ScaleTimeout: return "scale_timeout";
     case ItemError::InvalidFrasco: return "invalid_frasco";
     case ItemError::InvalidAmount: return "invalid_amount";
+    case ItemError::Aborted: return "aborted";
+    // The wording is fixed by the shared wire decisions: a person reads it.
+    case ItemError::RecordLost: return "record_lost: device lost its job record; recount stock";
+    case ItemError::MotorTimeout: return "motor_timeout";
   }
   return "unknown";
 }

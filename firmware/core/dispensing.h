@@ -17,7 +17,11 @@ enum class ItemError : uint8_t {
   ScaleTimeout = 3,   ///< the scale did not reach the target in time
   InvalidFrasco = 4,  ///< the job names a frasco this device does not have
   InvalidAmount = 5,  ///< the amount is not representable on the device
+  Aborted = 6,        ///< a person aborted the job before this item started
+  RecordLost = 7,     ///< re-delivered job with no local record: never dispensed again
+  MotorTimeout = 8,   ///< the run time exceeded the frasco's provisioned maximum
 };
+constexpr uint8_t kLastItemError = static_cast<uint8_t>(ItemError::MotorTimeout);
 
 /// The wire string of an error (the `error` field of a report).
 const char* itemErrorName(ItemError error);

@@ -51,13 +51,27 @@ void JobRunner::boot() {
   nextReportAt_ = bootMs_;
   dirty_ = false;
   job_.clear();
+  answeredPollSinceBoot_ = false;
   const size_t length = store_.load();
+  flashLostAtBoot_ = length == 0;
   if (length > 0 && !job_codec::decode(store_.payload(), length, &job_)) {
     // A valid frame this firmware cannot read (a downgrade): nothing safe can
     // be done with it. Keep it in flash untouched until a job overwrites it.
     logLine().text("flash record unreadable (format); starting idle");
     emit();
     job_.clear();
+    flashLostAtBoot_ = true;
+  }
+  // A store formatted after a loss keeps saying so until a poll is answered:
+  // a power cut before then must not make the next boot trust it.
+  if (job_.storeLost) flashLostAtBoot_ = true;
+  if (length == 0) {
+    // Empty store: factory-new, or wiped. Write the Idle record now, so the
+    // next boot can tell an intact store (no job could have run) from a lost one.
+    logLine().text("boot: no record in flash (new or wiped); formatting");
+    emit();
+    job_.clear();
+    persist();
   }
   if (job_.phase == JobPhase::Idle) {
     job_.clear();
@@ -90,6 +104,7 @@ void JobRunner::boot() {
 }
 
 bool JobRunner::persist() {
+  job_.storeLost = flashLostAtBoot_ && !answeredPollSinceBoot_;
   const size_t length = job_codec::encode(job_, store_.payload());
   if (store_.save(length)) {
     dirty_ = false;
@@ -144,7 +159,13 @@ uint32_t JobRunner::poll() {
   const HttpResult result = ports_.http.request(HttpMethod::Get, path_, nullptr, 0, response_,
                                                 sizeof response_,
                                                 (config_.pollWaitS + 10) * 1000);
-  if (result.status == 204) return 0;
+  if (result.status == 204) {
+    const bool clearLostMark = job_.storeLost;
+    answeredPollSinceBoot_ = true;
+    // No job of before the loss is running any more: the store is trusted again.
+    if (clearLostMark) persist();
+    return 0;
+  }
   if (result.status == 401) {
     noteUnauthorized();
     return config_.idleWhenRevokedMs;
@@ -156,19 +177,32 @@ uint32_t JobRunner::poll() {
     emit();
     return wait;
   }
-  const JobParse parsed =
-      parseJobResponse(response_, result.bodyLength, ports_.dispenser.frascoCount(), &job_);
+  uint32_t delivery = 1;
+  const JobParse parsed = parseJobResponse(response_, result.bodyLength,
+                                           ports_.dispenser.frascoCount(), &job_, &delivery);
   if (parsed == JobParse::Unreadable) {
     job_.clear();
     logLine().text("poll: job without a readable id; ignored");
     emit();
     return jittered(config_.backoffMs);
   }
+  // A re-delivered job may have run motors before this boot only if flash
+  // lost its record; once a poll of this boot was answered, any re-delivery
+  // is of a job handed out since (the server hands a running job back first),
+  // whose earlier hand-out was lost on the way or never became durable.
+  const bool recordLost = delivery > 1 && flashLostAtBoot_ && !answeredPollSinceBoot_;
+  answeredPollSinceBoot_ = true;
+  if (recordLost) failAllUnfinished(ItemError::RecordLost);
   if (!persist()) {
     // Nothing was dispensed; the server hands the same job back next poll.
     job_.clear();
     dirty_ = false;
     return jittered(config_.backoffMs);
+  }
+  if (recordLost) {
+    logLine().text("record_lost: job=").unsignedNumber(job_.id).text(" delivery=").unsignedNumber(delivery)
+        .text(" without a local record; no motor runs, every item reported failed");
+    emit();
   }
   logLine().text("took job=").unsignedNumber(job_.id).text(" items=").unsignedNumber(job_.itemCount)
       .text(parsed == JobParse::Malformed ? " (malformed: reporting it failed)" : "");
@@ -253,6 +287,18 @@ uint32_t JobRunner::report() {
       .text("; retry in ").unsignedNumber(wait).text(" ms");
   emit();
   return wait;
+}
+
+void JobRunner::failAllUnfinished(ItemError error) {
+  for (size_t i = 0; i < job_.itemCount; ++i) {
+    JobItem& item = job_.items[i];
+    if (item.status != ItemStatus::Pending) continue;
+    item.status = ItemStatus::Failed;
+    item.error = error;
+    item.dispensedMg = 0;
+    item.deviceMs = ports_.clock.nowMs();
+  }
+  if (job_.allFinished()) job_.phase = JobPhase::Reporting;
 }
 
 void JobRunner::finishJob() {

@@ -1,6 +1,8 @@
 // The dispenser's state machine.
 //
 //   Idle ── long poll GET /devices/me/jobs/next?wait=S ──► persist job (Running)
+//       a job re-delivered (delivery > 1) that flash does not hold ─► every
+//       item failed "record_lost", no motor runs (the record was wiped)
 //   Running, for each item k in order:
 //       persist "k Starting" ─► dispense ─► persist k's result ─► progress (best effort)
 //       (the record holding the last result also says Reporting)
@@ -86,6 +88,9 @@ class JobRunner {
   void heartbeatIfDue();
   void postProgress(size_t index);
   void finishJob();
+  /// Every Pending item becomes Failed with `error` and no material (a
+  /// re-delivered job without a record, an abort). Starting items keep the boot rule.
+  void failAllUnfinished(ItemError error);
   void noteUnauthorized();
   uint32_t jittered(uint32_t period);
   /// Starts a log line in line_; emit() sends it.
@@ -98,6 +103,11 @@ class JobRunner {
   Job job_;
   bool dirty_ = false;  ///< job_ differs from flash and must be written before anything else
   bool revoked_ = false;
+  /// Boot found no readable record (new, wiped, or a format this firmware
+  /// cannot read): a job the server hands back may have run motors before.
+  bool flashLostAtBoot_ = false;
+  /// A poll of this boot got a clean answer (204 or a job).
+  bool answeredPollSinceBoot_ = false;
   uint32_t rng_;
   uint32_t bootMs_ = 0;
   uint32_t nextReportAt_ = 0;

@@ -103,8 +103,10 @@ bool readJob(JsonReader& r, uint8_t frascoCount, Job* job, bool* haveId) {
 
 }  // namespace
 
-JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, Job* job) {
+JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, Job* job,
+                          uint32_t* delivery) {
   job->clear();
+  int64_t count = 1;
   JsonReader r(body, length);
   JsonSpan name;
   bool haveId = false;
@@ -116,11 +118,14 @@ JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, 
         sawJob = true;
         usable = readJob(r, frascoCount, job, &haveId);
         if (r.failed()) break;
+      } else if (name == "delivery") {
+        if (!r.readInt(&count)) break;
       } else if (!r.skipValue()) {
         break;
       }
     }
   }
+  if (delivery != nullptr) *delivery = count < 1 ? 1u : count > 0xFFFFFFFFll ? 0xFFFFFFFFu : static_cast<uint32_t>(count);
   if (!haveId) {
     job->clear();
     return JobParse::Unreadable;

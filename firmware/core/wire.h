@@ -19,7 +19,11 @@ enum class JobParse : uint8_t {
 /// `frascoCount`, an amount beyond 32 bits) become Failed items that will not
 /// be dispensed; a job whose items cannot be stored at all is reported with an
 /// empty log, which the server counts as every item failed.
-JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, Job* job);
+/// `*delivery` receives the top-level `delivery` count (1 the first time the
+/// server hands the job out, n > 1 when it hands the same running job back;
+/// 1 if absent, as from a server that does not count).
+JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, Job* job,
+                          uint32_t* delivery = nullptr);
 
 /// The write* functions return the body length, or 0 if it did not fit.
 

@@ -17,6 +17,11 @@ bool FakeFlash::get(const char* key, uint8_t* out, size_t capacity, size_t* leng
 bool FakeFlash::put(const char* key, const uint8_t* data, size_t length) {
   if (!power_.on) return false;
   ++writes;
+  if (wipeAt.count(writes) != 0) {
+    cells.clear();
+    power_.on = false;
+    return false;
+  }
   if (cutAt.count(writes) != 0) {
     std::vector<uint8_t>& cell = cells[key];
     if (mode == CutMode::Torn) {
@@ -143,6 +148,7 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
       return 204;
     }
     chosen->status = "running";
+    ++chosen->delivery;
     std::string items;
     for (size_t i = 0; i < chosen->items.size(); ++i) {
       if (i > 0) items += ",";
@@ -152,7 +158,8 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
     }
     *reply = "{\"job\":{\"id\":" + std::to_string(chosen->id) +
              ",\"device_id\":7,\"status\":\"running\",\"items\":[" + items +
-             "],\"created_at\":\"2024-01-01T00:00:00Z\",\"started_at\":null,\"completed_at\":null}}";
+             "],\"created_at\":\"2024-01-01T00:00:00Z\",\"started_at\":null,\"completed_at\":null},"
+             "\"delivery\":" + std::to_string(chosen->delivery) + "}";
     return 200;
   }
   const std::string prefix = "/devices/me/jobs/";

@@ -41,6 +41,10 @@ class FakeFlash final : public KeyValueStore {
   CutMode mode = CutMode::Torn;
   /// Writes that fail (without a power cut) before succeeding again.
   int failNext = 0;
+  /// Global 1-based write numbers at which power is cut and the whole store
+  /// is lost (the Arduino core erases NVS on ESP_ERR_NVS_NO_FREE_PAGES; a
+  /// rollback leaves a format the firmware cannot read): both slots gone.
+  std::set<int> wipeAt;
   /// Global 1-based write numbers that fail without a power cut.
   std::set<int> failAt;
   int writes = 0;
@@ -107,6 +111,8 @@ struct ServerJob {
   std::vector<ServerItem> items;
   std::string status = "pending";  ///< pending, running, done, done_partial, failed, deleted
   std::string report;              ///< the first accepted complete body
+  uint32_t delivery = 0;           ///< times handed to the device (wire: "delivery")
+  bool abortRequested = false;     ///< answered as {"abort":true} to progress posts
 };
 
 /// A stand-in for the server's device protocol (wire contract v1).
