@@ -151,6 +151,12 @@ void JobRunner::heartbeatIfDue() {
                                                 length, response_, sizeof response_,
                                                 config_.requestTimeoutMs);
   if (result.status == 401) noteUnauthorized();
+  if (result.status != 200) return;
+  HeartbeatReply reply;
+  if (!parseHeartbeatReply(response_, result.bodyLength, &reply)) return;
+  if (reply.abortJobId != 0 && reply.abortJobId == job_.id && job_.phase == JobPhase::Running) {
+    abortJobId_ = reply.abortJobId;
+  }
 }
 
 uint32_t JobRunner::poll() {
@@ -218,9 +224,30 @@ void JobRunner::postProgress(size_t index) {
   const HttpResult result = ports_.http.request(HttpMethod::Post, path_, request_, length, response_,
                                                 sizeof response_, config_.progressTimeoutMs);
   if (result.status == 401) noteUnauthorized();
+  if (result.status == 202 && parseAbortFlag(response_, result.bodyLength)) abortJobId_ = job_.id;
+}
+
+bool JobRunner::applyAbort() {
+  if (abortJobId_ == 0 || abortJobId_ != job_.id || job_.phase != JobPhase::Running) return false;
+  // An item already "starting" in flash whose motor has not run yet (we are
+  // before dispense()) is aborted too; after a power cut the boot rule would
+  // call it interrupted, which is as true.
+  const size_t index = job_.firstUnfinished();
+  if (index < job_.itemCount && job_.items[index].status == ItemStatus::Starting) {
+    job_.items[index].status = ItemStatus::Pending;
+  }
+  failAllUnfinished(ItemError::Aborted);
+  logLine().text("abort: job=").unsignedNumber(job_.id).text(" items from index=").unsignedNumber(index)
+      .text(" failed as aborted; no motor runs");
+  emit();
+  abortJobId_ = 0;
+  persist();
+  nextReportAt_ = ports_.clock.nowMs();
+  return true;
 }
 
 uint32_t JobRunner::dispenseNext() {
+  if (applyAbort()) return 0;
   const size_t index = job_.firstUnfinished();
   if (index == job_.itemCount) {
     job_.phase = JobPhase::Reporting;
@@ -239,6 +266,7 @@ uint32_t JobRunner::dispenseNext() {
       .text(" frasco=").unsignedNumber(item.frasco).text(" amount_mg=").unsignedNumber(item.amountMg);
   emit();
   postProgress(index);
+  if (applyAbort()) return 0;
   const DispenseOutcome outcome = ports_.dispenser.dispense(item.frasco, item.amountMg);
   item.status = outcome.ok ? ItemStatus::Ok : ItemStatus::Failed;
   item.error = outcome.ok ? ItemError::None

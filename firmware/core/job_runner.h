@@ -4,7 +4,9 @@
 //       a job re-delivered (delivery > 1) that flash does not hold ─► every
 //       item failed "record_lost", no motor runs (the record was wiped)
 //   Running, for each item k in order:
-//       persist "k Starting" ─► dispense ─► persist k's result ─► progress (best effort)
+//       persist "k Starting" ─► progress ─► dispense ─► persist k's result ─► progress (best effort)
+//       an abort (progress reply {"abort":true} or heartbeat abort_job_id) stops
+//       before the next motor run: the items left fail "aborted", then Reporting
 //       (the record holding the last result also says Reporting)
 //   Reporting ── POST complete, every retryPeriod ± 10 %, forever, across reboots
 //       200 or 409 (server already has a result) ─► persist Idle ("erase")
@@ -91,6 +93,9 @@ class JobRunner {
   /// Every Pending item becomes Failed with `error` and no material (a
   /// re-delivered job without a record, an abort). Starting items keep the boot rule.
   void failAllUnfinished(ItemError error);
+  /// If an abort was requested for the running job: every item not yet
+  /// dispensed fails "aborted", the job goes to Reporting. True if it did.
+  bool applyAbort();
   void noteUnauthorized();
   uint32_t jittered(uint32_t period);
   /// Starts a log line in line_; emit() sends it.
@@ -103,6 +108,9 @@ class JobRunner {
   Job job_;
   bool dirty_ = false;  ///< job_ differs from flash and must be written before anything else
   bool revoked_ = false;
+  /// The server asked to abort this job (progress reply or heartbeat). RAM
+  /// only: after a reboot the first heartbeat, sent before any item, says it again.
+  uint64_t abortJobId_ = 0;
   /// Boot found no readable record (new, wiped, or a format this firmware
   /// cannot read): a job the server hands back may have run motors before.
   bool flashLostAtBoot_ = false;

@@ -57,6 +57,7 @@ DispenseOutcome FakeHardware::dispense(uint8_t frasco, uint32_t amountMg) {
   if (faulty.count(frasco) != 0) return {false, 0, ItemError::HardwareFault};
   clock_.sleepMs(msPerItem);
   history.push_back({frasco, amountMg, true});
+  if (afterDispense) afterDispense(started);
   return {true, amountMg, ItemError::None};
 }
 
@@ -126,7 +127,11 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
   if (revoked) return 401;
   if (method == HttpMethod::Post && path == "/devices/me/heartbeat") {
     ++heartbeats;
-    *reply = "{\"server_time\":\"2024-01-01T00:00:00Z\"}";
+    std::string abortId = "null";
+    for (const auto& job : jobs) {
+      if (job.status == "running" && job.abortRequested) abortId = std::to_string(job.id);
+    }
+    *reply = "{\"server_time\":\"2024-01-01T00:00:00Z\",\"update\":null,\"abort_job_id\":" + abortId + "}";
     return 200;
   }
   if (method == HttpMethod::Get && path.rfind("/devices/me/jobs/next", 0) == 0) {
@@ -172,6 +177,7 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
     if (job == nullptr || job->status == "deleted") return 404;
     if (action == "progress") {
       ++progress;
+      *reply = job->abortRequested && job->status == "running" ? "{\"abort\":true}" : "{\"abort\":false}";
       return 202;
     }
     if (action == "complete") return complete(*job, body, reply);

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -71,6 +72,8 @@ class FakeHardware final : public Dispenser {
   std::set<uint8_t> faulty;        ///< frascos whose motor reports a fault
   uint32_t msPerItem = 500;
   int started = 0;
+  /// Called after each motor run that completed (tests use it to act mid-job).
+  std::function<void(int started)> afterDispense;
 
  private:
   Power& power_;

@@ -40,6 +40,15 @@ REFILL_MG = 100_000
 
 passed = 0
 failed = 0
+skipped = 0
+
+
+def skip(name, why):
+    """A check the server under test cannot take yet (an endpoint of a branch not merged)."""
+    global skipped
+    skipped += 1
+    print(f"SKIP {name}: {why}")
+    sys.stdout.flush()
 
 
 def check(name, condition, detail=""):
@@ -300,13 +309,76 @@ def main():
               str(dev["device"].get("fw_version")))
         _, listed = api(server, "GET", f"/jobs?device_id={device_id}", token=user, expect=200)
         check("no job left running", all(j["status"] != "running" for j in listed["jobs"]))
+
+        def stock_now():
+            _, dev = api(server, "GET", f"/devices/{device_id}", token=user, expect=200)
+            return {f["index"]: f["stock_mg"] for f in dev["device"]["frascos"]}
+
+        # 5. Flash lost mid-job (NVS erased, a rollback's unreadable record):
+        #    the re-delivered job runs no motor again and is reported record_lost.
+        j5 = new_job([500, 600, 700])
+        stock_before = stock_now()
+        d = device([], 800)
+        reached = d.wait_for(rf"dispensing job={j5} position=1 ", 30)
+        check("device reaches item 1 of job 5", reached is not None)
+        if "delivery" not in job(j5):
+            skip("record_lost after a flash wipe", "the server's job has no \"delivery\" count "
+                 "(issue-11-srv not merged); letting the device finish job 5")
+            d.kill()
+            d = device(["--once"], 100)
+            d.wait_exit(60)
+        else:
+            before = ledger_lines(ledger)
+            d.kill()
+            flash.unlink()
+            d = device(["--once"], 800)
+            check("wiped device exits 0 after reporting job 5", d.wait_exit(60) == 0)
+            check("wiped device logs record_lost for job 5", d.count(rf"record_lost: job={j5} delivery=2 ") == 1)
+            check("wiped device runs no motor for job 5", d.count(rf"dispensing job={j5} ") == 0)
+            check("ledger unchanged by the wiped device", ledger_lines(ledger) == before)
+            got = job(j5)
+            check("job 5 is failed", got["status"] == "failed", got["status"])
+            check("job 5 items all record_lost with 0 mg",
+                  all(i["status"] == "failed" and i["dispensed_mg"] == 0 and
+                      (i.get("error") or "").startswith("record_lost:") for i in got["items"]),
+                  json.dumps(got["items"]))
+            check("job 5 deducted nothing (a person recounts)", stock_now() == stock_before)
+
+        # 6. Abort mid-job: the device stops before the next item; only what
+        #    dispensed is deducted.
+        j6 = new_job([500, 600, 700])
+        stock_before = stock_now()
+        before_totals = ledger_totals(ledger)
+        d = device(["--once"], 800)
+        reached = d.wait_for(rf"dispensing job={j6} position=1 ", 30)
+        check("device reaches item 1 of job 6", reached is not None)
+        status, body = api(server, "POST", f"/jobs/{j6}/abort", token=user)
+        if status in (404, 405):
+            skip("abort mid-job", f"the server answers {status} to POST /jobs/{{id}}/abort "
+                 "(issue-12 not merged)")
+            d.wait_exit(60)
+        else:
+            check("abort answers 200 with abort_requested", status == 200 and body["job"].get("abort_requested") is True,
+                  f"{status} {body}")
+            check("aborted device exits 0 after reporting job 6", d.wait_exit(60) == 0)
+            check("device logs the abort before item 2", d.count(rf"abort: job={j6} items from index=2") == 1)
+            check("device never dispenses item 2 of job 6", d.count(rf"dispensing job={j6} position=2 ") == 0)
+            got = job(j6)
+            check("job 6 is done_partial", got["status"] == "done_partial", got["status"])
+            check("job 6: items 0 and 1 ok, item 2 aborted",
+                  [(i["status"], i.get("error")) for i in got["items"]] ==
+                  [("ok", None), ("ok", None), ("failed", "aborted")], json.dumps(got["items"]))
+            after_totals = ledger_totals(ledger)
+            used = {i: after_totals.get(i, 0) - before_totals.get(i, 0) for i in range(3)}
+            check("abort deducts only what dispensed", stock_now() == {i: stock_before[i] - used[i] for i in range(3)},
+                  f"used={used}")
     except Exception as exc:  # a broken step counts as a failure, never a crash
         check("e2e run completes without errors", False, repr(exc))
     finally:
         for d in devices:
             d.kill()
         server.stop()
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 else 1
 
 

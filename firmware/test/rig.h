@@ -2,10 +2,12 @@
 // can be rebooted (destroyed and rebuilt on the same flash, as after a power
 // cut), and a driver that steps it with the fake clock.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 
 #include "../core/job_runner.h"
+#include "../core/json_reader.h"
 #include "../host/fakes.h"
 
 namespace rig {
@@ -68,5 +70,40 @@ struct Device {
            !runner->job().id;
   }
 };
+
+/// One entry of a complete report, as the server would read it.
+struct ReportEntry {
+  bool ok = false;
+  int64_t dispensedMg = -1;
+  std::string error;
+};
+
+inline std::map<int64_t, ReportEntry> parseReport(const std::string& body) {
+  std::map<int64_t, ReportEntry> out;
+  JsonReader r(body.data(), body.size());
+  JsonSpan name, value;
+  if (!r.beginObject()) return out;
+  while (r.nextMember(&name)) {
+    if (!(name == "execution_logs")) {
+      r.skipValue();
+      continue;
+    }
+    r.beginArray();
+    while (r.nextElement()) {
+      int64_t position = -1;
+      ReportEntry e;
+      r.beginObject();
+      while (r.nextMember(&name)) {
+        if (name == "position") r.readInt(&position);
+        else if (name == "dispensed_mg") r.readInt(&e.dispensedMg);
+        else if (name == "status") { r.readString(&value); e.ok = value == "ok"; }
+        else if (name == "error") { r.readString(&value); e.error.assign(value.data, value.length); }
+        else r.skipValue();
+      }
+      out[position] = e;
+    }
+  }
+  return out;
+}
 
 }  // namespace rig

@@ -37,7 +37,10 @@ def new_id():
 
 
 def public_job(job):
-    return {k: job[k] for k in ("id", "device_id", "status", "items", "created_at", "started_at", "completed_at")}
+    out = {k: job[k] for k in ("id", "device_id", "status", "items", "created_at", "started_at", "completed_at")}
+    out["delivery"] = job.get("delivery", 0)
+    out["abort_requested"] = job.get("abort_requested", False)
+    return out
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -119,12 +122,22 @@ class Handler(BaseHTTPRequestHandler):
                 jid = new_id()
                 job = {"id": jid, "device_id": body["device_id"], "status": "pending", "report": None,
                        "items": [{"position": p, "frasco_index": it["frasco_index"], "amount_mg": it["amount_mg"],
-                                  "status": "pending", "dispensed_mg": 0} for p, it in enumerate(body["items"])],
+                                  "status": "pending", "dispensed_mg": 0, "error": None} for p, it in enumerate(body["items"])],
                        "created_at": time.time(), "started_at": None, "completed_at": None}
                 STATE["jobs"][str(jid)] = job
                 save()
                 LOCK.notify_all()
                 return self.reply(201, {"job": public_job(job)})
+            m = re.fullmatch(r"/jobs/(\d+)/abort", path)
+            if method == "POST" and m:
+                job = STATE["jobs"].get(m.group(1))
+                if job is None:
+                    return self.error(404, "not_found")
+                if job["status"] != "running":
+                    return self.error(409, "conflict")
+                job["abort_requested"] = True
+                save()
+                return self.reply(200, {"job": public_job(job)})
             m = re.fullmatch(r"/jobs/(\d+)", path)
             if method == "GET" and m:
                 return self.reply(200, {"job": public_job(STATE["jobs"][m.group(1)])})
@@ -140,7 +153,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def device_route(self, method, path, query, body, device):
         if method == "POST" and path == "/devices/me/heartbeat":
-            return self.reply(200, {"server_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+            with LOCK:
+                aborting = next((j["id"] for j in STATE["jobs"].values() if j["device_id"] == device["id"]
+                                 and j["status"] == "running" and j.get("abort_requested")), None)
+            return self.reply(200, {"server_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                    "update": None, "abort_job_id": aborting})
         if method == "GET" and path == "/devices/me/jobs/next":
             deadline = time.monotonic() + int(query.get("wait", ["0"])[0])
             with LOCK:
@@ -152,8 +169,9 @@ class Handler(BaseHTTPRequestHandler):
                     if job is not None:
                         job["status"] = "running"
                         job["started_at"] = job["started_at"] or time.time()
+                        job["delivery"] = job.get("delivery", 0) + 1
                         save()
-                        return self.reply(200, {"job": public_job(job)})
+                        return self.reply(200, {"job": public_job(job), "delivery": job["delivery"]})
                     left = deadline - time.monotonic()
                     if left <= 0:
                         return self.reply(204)
@@ -165,7 +183,7 @@ class Handler(BaseHTTPRequestHandler):
                 if job is None or job["device_id"] != device["id"]:
                     return self.error(404, "not_found")
                 if m.group(2) == "progress":
-                    return self.reply(202, {})
+                    return self.reply(202, {"abort": bool(job.get("abort_requested")) and job["status"] == "running"})
                 if job["report"] is not None:
                     if job["report"] == body:
                         return self.reply(200, dict(job["result"], replayed=True), [("Idempotent-Replayed", "true")])
@@ -175,6 +193,7 @@ class Handler(BaseHTTPRequestHandler):
                     item = job["items"][entry["position"]]
                     item["status"] = entry["status"]
                     item["dispensed_mg"] = entry["dispensed_mg"]
+                    item["error"] = entry.get("error")
                     if entry["status"] == "ok":
                         ok += 1
                         frasco = device["frascos"][entry["frasco_index"]]

@@ -25,40 +25,6 @@ struct CrashPlan {
   std::set<int> wipes;       ///< write numbers at which power is cut and both slots are lost
 };
 
-struct ReportEntry {
-  bool ok = false;
-  int64_t dispensedMg = -1;
-  std::string error;
-};
-
-std::map<int64_t, ReportEntry> parseReport(const std::string& body) {
-  std::map<int64_t, ReportEntry> out;
-  JsonReader r(body.data(), body.size());
-  JsonSpan name, value;
-  if (!r.beginObject()) return out;
-  while (r.nextMember(&name)) {
-    if (!(name == "execution_logs")) {
-      r.skipValue();
-      continue;
-    }
-    r.beginArray();
-    while (r.nextElement()) {
-      int64_t position = -1;
-      ReportEntry e;
-      r.beginObject();
-      while (r.nextMember(&name)) {
-        if (name == "position") r.readInt(&position);
-        else if (name == "dispensed_mg") r.readInt(&e.dispensedMg);
-        else if (name == "status") { r.readString(&value); e.ok = value == "ok"; }
-        else if (name == "error") { r.readString(&value); e.error.assign(value.data, value.length); }
-        else r.skipValue();
-      }
-      out[position] = e;
-    }
-  }
-  return out;
-}
-
 /// A workload the sweep cuts power into. Every item has an amount unique
 /// within the scenario, so (frasco, amount) names one item and the hardware's
 /// history tells how often each item's motor ran.
