@@ -121,13 +121,27 @@ uint32_t JobRunner::step() {
   heartbeatIfDue();
   switch (job_.phase) {
     case JobPhase::Idle:
-      return revoked_ ? config_.idleWhenRevokedMs : poll();
+      if (revoked_) return config_.idleWhenRevokedMs;
+      if (ports_.ota != nullptr) {
+        // Updates run only between jobs; a new image takes no job before it
+        // has reached the server (or it would be rolled back mid-job).
+        if (ports_.status.wifiConnected() && ports_.ota->hasWork()) return ports_.ota->step();
+        if (ports_.ota->pendingVerify()) return untilHeartbeat();
+      }
+      return poll();
     case JobPhase::Running:
       return dispenseNext();
     case JobPhase::Reporting:
       return revoked_ ? config_.idleWhenRevokedMs : report();
   }
   return config_.backoffMs;
+}
+
+uint32_t JobRunner::untilHeartbeat() {
+  const uint32_t now = ports_.clock.nowMs();
+  if (timeReached(now, nextHeartbeatAt_)) return 0;
+  const uint32_t wait = nextHeartbeatAt_ - now;
+  return wait < kWifiRecheckMs ? wait : kWifiRecheckMs;
 }
 
 void JobRunner::noteUnauthorized() {
@@ -152,8 +166,12 @@ void JobRunner::heartbeatIfDue() {
                                                 config_.requestTimeoutMs);
   if (result.status == 401) noteUnauthorized();
   if (result.status != 200) return;
+  if (ports_.ota != nullptr) ports_.ota->heartbeatSucceeded();
   HeartbeatReply reply;
   if (!parseHeartbeatReply(response_, result.bodyLength, &reply)) return;
+  if (ports_.ota != nullptr && reply.hasUpdate && job_.phase == JobPhase::Idle && !dirty_) {
+    ports_.ota->offer(reply.update);
+  }
   if (reply.abortJobId != 0 && reply.abortJobId == job_.id && job_.phase == JobPhase::Running) {
     abortJobId_ = reply.abortJobId;
   }

@@ -33,6 +33,7 @@
 #include "config.h"
 #include "dispensing.h"
 #include "job.h"
+#include "ota.h"
 #include "platform.h"
 #include "record_store.h"
 #include "text_builder.h"
@@ -57,6 +58,7 @@ struct RunnerPorts {
   Clock& clock;
   DeviceStatus& status;
   LogSink& log;
+  OtaAgent* ota = nullptr;  ///< optional: signed updates offered by heartbeats
 };
 
 class JobRunner {
@@ -88,6 +90,8 @@ class JobRunner {
   uint32_t dispenseNext();
   uint32_t report();
   void heartbeatIfDue();
+  /// A short wait while nothing but the next heartbeat can move things on.
+  uint32_t untilHeartbeat();
   void postProgress(size_t index);
   void finishJob();
   /// Every Pending item becomes Failed with `error` and no material (a

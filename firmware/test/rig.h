@@ -23,7 +23,12 @@ struct Device {
   FakeServer server{power, clock};
   FakeStatus status;
   CaptureLog log;
+  FakeSlots slots{power, "test-1.0"};
+  FakeVerifier verifier;
   RunnerConfig config;
+  OtaConfig otaConfig;
+  std::string version;  ///< of the image booted last
+  std::unique_ptr<OtaAgent> ota;
   std::unique_ptr<JobRunner> runner;
   int reboots = 0;
 
@@ -33,12 +38,20 @@ struct Device {
     config.pollWaitS = 5;
     config.heartbeatPeriodMs = 30000;
     config.backoffMs = 2000;
+    otaConfig.confirmDeadlineMs = 120000;
+    otaConfig.retryMs = 1000;
   }
 
   /// (Re)starts the firmware on the flash as it is now, with power restored.
   void boot() {
     power.on = true;
-    runner = std::make_unique<JobRunner>(config, RunnerPorts{flash, server, hardware, clock, status, log},
+    slots.bootLoader();
+    version = slots.running;
+    config.fwVersion = version.c_str();
+    otaConfig.fwVersion = version.c_str();
+    ota = std::make_unique<OtaAgent>(otaConfig, OtaPorts{flash, server, slots, verifier, clock, log});
+    ota->boot();
+    runner = std::make_unique<JobRunner>(config, RunnerPorts{flash, server, hardware, clock, status, log, ota.get()},
                                          1234u + static_cast<uint32_t>(reboots));
     runner->boot();
   }
