@@ -6,6 +6,8 @@ atomically after each change). It is not the server and proves nothing about it.
 
     YAGUTS_E2E_SERVER="python3 firmware/test/standin_server.py" python3 firmware/test/e2e_device.py
 """
+import base64
+import hashlib
 import json
 import os
 import re
@@ -18,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 LOCK = threading.Condition()
-STATE = {"users": {}, "devices": {}, "jobs": {}, "next_id": 1}
+STATE = {"users": {}, "devices": {}, "jobs": {}, "firmware": {}, "rollouts": [], "next_id": 1}
 DATA = None
 
 
@@ -77,10 +79,42 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.route("POST")
 
+    def raw_body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def send_image(self, image, fid):
+        """GET /devices/me/firmware/{id}: the whole image, or one Range (206/416)."""
+        size = len(image)
+        etag = '"%s"' % hashlib.sha256(image).hexdigest()
+        m = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        if m is None:
+            start, end, status = 0, size - 1, 200
+        else:
+            start = int(m.group(1))
+            end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+            status = 206
+            if start >= size or start > end:
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        self.wfile.write(image[start:end + 1])
+
     def route(self, method):
         url = urlparse(self.path)
         path, query = url.path, parse_qs(url.query)
         token = self.bearer()
+        if method == "POST" and path == "/firmware":
+            return self.upload_firmware(token, query)
         body = self.body() if method == "POST" else None
         with LOCK:
             user = next((u for u in STATE["users"].values() if token in u["tokens"]), None)
@@ -128,6 +162,13 @@ class Handler(BaseHTTPRequestHandler):
                 save()
                 LOCK.notify_all()
                 return self.reply(201, {"job": public_job(job)})
+            if method == "POST" and path == "/rollouts":
+                rid = new_id()
+                rollout = {"id": rid, "firmware_id": body["firmware_id"], "device_ids": body.get("device_ids") or [],
+                           "owner": user["id"], "status": "active"}
+                STATE["rollouts"].append(rollout)
+                save()
+                return self.reply(201, {"rollout": rollout})
             m = re.fullmatch(r"/jobs/(\d+)/abort", path)
             if method == "POST" and m:
                 job = STATE["jobs"].get(m.group(1))
@@ -147,17 +188,73 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, {"jobs": sorted(jobs, key=lambda j: -j["id"])})
         return self.error(404, "not_found")
 
+    def upload_firmware(self, token, query):
+        """POST /firmware?version=V&signature=B64[&sha256=HEX], the image as the body."""
+        with LOCK:
+            user = next((u for u in STATE["users"].values() if token in u["tokens"]), None)
+        image = self.raw_body()
+        if user is None:
+            return self.error(401, "unauthorized")
+        digest = hashlib.sha256(image).hexdigest()
+        if "sha256" in query and query["sha256"][0] != digest:
+            return self.error(422, "sha256_mismatch")
+        with LOCK:
+            fid = new_id()
+            path = os.path.join(DATA, f"firmware-{fid}.bin")
+            with open(path, "wb") as f:
+                f.write(image)
+            STATE["firmware"][str(fid)] = {
+                "id": fid, "owner": user["id"], "version": query["version"][0], "sha256": digest,
+                "size": len(image), "signature": query["signature"][0].replace(" ", "+")}
+            save()
+            return self.reply(201, {"firmware": STATE["firmware"][str(fid)]})
+
+    @staticmethod
+    def offer_for(device, running_version):
+        """The newest active rollout naming this device, unless it runs that version or has a running job."""
+        if any(j["device_id"] == device["id"] and j["status"] == "running" for j in STATE["jobs"].values()):
+            return None
+        for rollout in reversed(STATE["rollouts"]):
+            if rollout["status"] == "active" and device["id"] in rollout["device_ids"]:
+                fw = STATE["firmware"][str(rollout["firmware_id"])]
+                if fw["version"] == running_version:
+                    return None
+                return {"version": fw["version"], "url": f"/devices/me/firmware/{fw['id']}",
+                        "sha256": fw["sha256"], "size": fw["size"], "signature": fw["signature"]}
+        return None
+
     @staticmethod
     def public_device(dev):
-        return {k: dev[k] for k in ("id", "name", "fw_version", "frascos")}
+        out = {k: dev[k] for k in ("id", "name", "fw_version", "frascos")}
+        out["fw_attempts"] = dev.get("fw_attempts", [])
+        return out
 
     def device_route(self, method, path, query, body, device):
+        m = re.fullmatch(r"/devices/me/firmware/(\d+)", path)
+        if method == "GET" and m:
+            with LOCK:
+                fw = STATE["firmware"].get(m.group(1))
+            if fw is None:
+                return self.error(404, "not_found")
+            with open(os.path.join(DATA, f"firmware-{fw['id']}.bin"), "rb") as f:
+                return self.send_image(f.read(), fw["id"])
+        if method == "POST" and path == "/devices/me/firmware/status":
+            with LOCK:
+                device.setdefault("fw_attempts", []).append(body)
+                if body.get("state") == "confirmed":
+                    device["fw_version"] = body.get("version")
+                save()
+            return self.reply(202, {})
         if method == "POST" and path == "/devices/me/heartbeat":
+            with LOCK:
+                device["fw_version"] = body.get("fw_version") or device["fw_version"]
+                update = self.offer_for(device, device["fw_version"])
+                save()
             with LOCK:
                 aborting = next((j["id"] for j in STATE["jobs"].values() if j["device_id"] == device["id"]
                                  and j["status"] == "running" and j.get("abort_requested")), None)
             return self.reply(200, {"server_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                                    "update": None, "abort_job_id": aborting})
+                                    "update": update, "abort_job_id": aborting})
         if method == "GET" and path == "/devices/me/jobs/next":
             deadline = time.monotonic() + int(query.get("wait", ["0"])[0])
             with LOCK:
