@@ -396,7 +396,9 @@ def ota_section(server, user, device_id, device_token, tmp, devices):
         deadline = time.monotonic() + 30
         while True:  # the restored image's heartbeats carry 1.2.0 again
             _, dev = api(server, "GET", f"/devices/{device_id}", token=user, expect=200)
-            if dev["device"].get("fw_version") == "1.2.0" or time.monotonic() > deadline:
+            attempts = dev["device"].get("fw_attempts")
+            reported = attempts is None or any(a["state"] == "rolled_back" for a in attempts)
+            if (dev["device"].get("fw_version") == "1.2.0" and reported) or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
         check("server sees fw_version 1.2.0 again", dev["device"].get("fw_version") == "1.2.0",
