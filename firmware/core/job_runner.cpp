@@ -47,6 +47,8 @@ JobRunner::State JobRunner::state() const {
 
 void JobRunner::boot() {
   bootMs_ = ports_.clock.nowMs();
+  uptimeAt_ = bootMs_;
+  uptimeMs_ = 0;
   nextHeartbeatAt_ = bootMs_;
   nextReportAt_ = bootMs_;
   dirty_ = false;
@@ -154,10 +156,14 @@ void JobRunner::noteUnauthorized() {
 
 void JobRunner::heartbeatIfDue() {
   const uint32_t now = ports_.clock.nowMs();
+  uptimeMs_ += now - uptimeAt_;
+  uptimeAt_ = now;
   if (revoked_ || !timeReached(now, nextHeartbeatAt_)) return;
   nextHeartbeatAt_ = now + config_.heartbeatPeriodMs;
   if (!ports_.status.wifiConnected()) return;
-  HeartbeatInfo info{config_.fwVersion, (now - bootMs_) / 1000, false, 0, false, 0};
+  const uint64_t uptimeS = uptimeMs_ / 1000;
+  HeartbeatInfo info{config_.fwVersion, uptimeS > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(uptimeS),
+                     false, 0, false, 0};
   info.hasRssi = ports_.status.rssi(&info.rssi);
   info.hasFreeHeap = ports_.status.freeHeap(&info.freeHeap);
   const size_t length = writeHeartbeat(info, request_, sizeof request_);

@@ -122,6 +122,10 @@ class JobRunner {
   bool answeredPollSinceBoot_ = false;
   uint32_t rng_;
   uint32_t bootMs_ = 0;
+  /// Uptime in ms, accumulated from 32-bit clock deltas so it does not wrap
+  /// after 49.7 days (step() runs far more often than that).
+  uint64_t uptimeMs_ = 0;
+  uint32_t uptimeAt_ = 0;
   uint32_t nextReportAt_ = 0;
   uint32_t nextHeartbeatAt_ = 0;
   uint32_t reportsFinished_ = 0;

@@ -133,6 +133,7 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
     for (const auto& job : jobs) {
       if (job.status == "running" && job.abortRequested) abortId = std::to_string(job.id);
     }
+    lastHeartbeatBody = body;
     const size_t at = body.find("\"fw_version\":\"");
     if (at != std::string::npos) {
       lastHeartbeatVersion = body.substr(at + 14, body.find('"', at + 14) - at - 14);

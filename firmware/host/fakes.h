@@ -136,6 +136,7 @@ class FakeServer final : public HttpClient {
   int downloads = 0;
   std::vector<std::string> firmwareStatuses;  ///< "state version error" per status post
   std::string lastHeartbeatVersion;
+  std::string lastHeartbeatBody;
 
   uint64_t addJob(std::vector<ServerItem> items);
   ServerJob* find(uint64_t id);

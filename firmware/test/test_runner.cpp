@@ -246,3 +246,14 @@ TEST(runner_heartbeats_periodically_with_fw_version) {
   while (d.clock.now - t0 < 300000) d.step();  // five minutes of empty long polls
   CHECK(d.server.heartbeats >= 9 && d.server.heartbeats <= 11);
 }
+
+TEST(runner_uptime_does_not_wrap_with_the_32_bit_clock) {
+  // 60 days of uptime: the 32-bit ms clock wraps after 49.7.
+  Device d;
+  d.boot();
+  for (int i = 0; i < 6; ++i) {
+    d.clock.sleepMs(10u * 86400u * 1000u);
+    d.step();
+  }
+  CHECK(d.server.lastHeartbeatBody.find("\"uptime_s\":518") != std::string::npos);
+}
