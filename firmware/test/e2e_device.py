@@ -9,7 +9,16 @@ creates a 3-frasco device, refills it, and then:
   3. stops the server while the device dispenses, restarts it on the same
      data dir and port: the device kept dispensing and reports once it is back;
   4. checks that the server's stock equals exactly the refills minus what the
-     device's own ledger says it dispensed.
+     device's own ledger says it dispensed;
+  5. deletes the flash file mid-job: the re-delivered job (delivery 2) runs no
+     motor and is reported record_lost, deducting nothing;
+  6. aborts a job mid-way: the device stops before the next item;
+  7. signed OTA with keys made by openssl: a proxy cuts the image download
+     twice (resumed with Range), the device verifies, re-execs into 1.2.0 and
+     confirms; a byte flipped in transit and a badly signed image are refused;
+     an image that cannot reach the server is rolled back at its deadline.
+  5-7 print "SKIP ..." when the server lacks the endpoint (delivery count,
+  POST /jobs/{id}/abort, POST /firmware: branches issue-11-srv and issue-12).
 
 Python 3 stdlib only. Exits 0 with "SKIP: server binary not built" if the
 server binary does not exist. Ends with a line "N passed, N failed".

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A small stand-in for `yaguts serve`, only for exercising e2e_device.py and
 yaguts-device before the real server exists. It implements just the routes the
-e2e test uses, per the wire contract, with state in DATA/state.json (rewritten
+e2e test uses, per the wire contract and the shared wire decisions (delivery
+counts, abort, firmware upload/rollouts, Range image downloads, firmware status), with state in DATA/state.json (rewritten
 atomically after each change). It is not the server and proves nothing about it.
 
     YAGUTS_E2E_SERVER="python3 firmware/test/standin_server.py" python3 firmware/test/e2e_device.py
