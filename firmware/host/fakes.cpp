@@ -200,6 +200,7 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
     if (job == nullptr || job->status == "deleted") return 404;
     if (action == "progress") {
       ++progress;
+      if (onProgress) onProgress(*job, body);
       *reply = job->abortRequested && job->status == "running" ? "{\"abort\":true}" : "{\"abort\":false}";
       return 202;
     }

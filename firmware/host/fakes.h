@@ -134,6 +134,8 @@ class FakeServer final : public HttpClient {
   std::deque<size_t> downloadCuts;
   bool ignoreRange = false;
   int downloads = 0;
+  /// Called on each progress post before it is answered (tests act mid-job).
+  std::function<void(ServerJob&, const std::string& body)> onProgress;
   std::vector<std::string> firmwareStatuses;  ///< "state version error" per status post
   std::string lastHeartbeatVersion;
   std::string lastHeartbeatBody;

@@ -58,6 +58,25 @@ TEST(abort_from_heartbeat_after_a_reboot_runs_no_motor) {
   CHECK_EQ(d.server.deducted[0], 100);
 }
 
+TEST(abort_answered_to_the_dispensing_post_stops_before_that_motor) {
+  // The abort arrives in the reply to item 1's "dispensing" post: "starting"
+  // is already durable, but the motor has not run; it never does.
+  Device d;
+  const uint64_t id = d.server.addJob(fourItems());
+  d.server.onProgress = [](ServerJob& job, const std::string& body) {
+    if (body.find("\"position\":1,") != std::string::npos && body.find("dispensing") != std::string::npos) {
+      job.abortRequested = true;
+    }
+  };
+  d.boot();
+  CHECK(d.runUntil([&] { return d.jobSettled(id); }));
+  CHECK_EQ(d.hardware.history.size(), 1u);
+  const auto entries = parseReport(d.server.find(id)->report);
+  CHECK(entries.at(0).ok);
+  for (int64_t p : {1, 2, 3}) CHECK(entries.at(p).error == "aborted" && entries.at(p).dispensedMg == 0);
+  CHECK(d.log.contains("abort: job=1 items from index=1"));
+}
+
 TEST(abort_of_another_job_or_false_changes_nothing) {
   Device d;
   const uint64_t id = d.server.addJob({{0, 100}, {1, 200}});
