@@ -583,13 +583,16 @@ def main():
             check("abort answers 200 with abort_requested", status == 200 and body["job"].get("abort_requested") is True,
                   f"{status} {body}")
             check("aborted device exits 0 after reporting job 6", d.wait_exit(60) == 0)
-            check("device logs the abort before item 2", d.count(rf"abort: job={j6} items from index=2") == 1)
+            # The abort lands either before item 1's motor (answered to its
+            # "dispensing" post) or while it runs: item 1 is aborted or ok.
+            check("device logs the abort before item 2", d.count(rf"abort: job={j6} items from index=[12]") == 1)
             check("device never dispenses item 2 of job 6", d.count(rf"dispensing job={j6} position=2 ") == 0)
             got = job(j6)
             check("job 6 is done_partial", got["status"] == "done_partial", got["status"])
-            check("job 6: items 0 and 1 ok, item 2 aborted",
-                  [(i["status"], i.get("error")) for i in got["items"]] ==
-                  [("ok", None), ("ok", None), ("failed", "aborted")], json.dumps(got["items"]))
+            items = [(i["status"], i.get("error")) for i in got["items"]]
+            check("job 6: item 0 ok, item 1 ok or aborted, item 2 aborted",
+                  items[0] == ("ok", None) and items[1] in (("ok", None), ("failed", "aborted")) and
+                  items[2] == ("failed", "aborted"), json.dumps(got["items"]))
             after_totals = ledger_totals(ledger)
             used = {i: after_totals.get(i, 0) - before_totals.get(i, 0) for i in range(3)}
             check("abort deducts only what dispensed", stock_now() == {i: stock_before[i] - used[i] for i in range(3)},
