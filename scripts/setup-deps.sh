@@ -4,14 +4,14 @@
 #   setup-deps.sh --test   also what the tests use: curl, python3-venv (pytest,
 #                          websockets, h11, selenium go into .venv via pip),
 #                          node (UI unit tests), chromium + chromium-driver (browser tests),
-#                          gcc-xtensa-lx106 (firmware size check), nginx-light + wrk
-#                          (the HTTP comparison benchmark's smoke run), openssl (the OTA
-#                          e2e tests sign firmware images with a P-256 key)
+#                          gcc-xtensa-lx106 (firmware size check), libmbedtls-dev +
+#                          openssl (firmware OTA signatures), nginx-light + wrk
+#                          (the HTTP comparison benchmark's smoke run)
 #   setup-deps.sh --bench  nginx-light and wrk only
 set -euo pipefail
 want=(libuv1-dev libsqlite3-dev libcrypt-dev pkg-config)
 case "${1:-}" in
-  --test) want+=(curl python3-venv python3-pip chromium chromium-driver gcc-xtensa-lx106 make g++ nginx-light wrk openssl)
+  --test) want+=(curl python3-venv python3-pip chromium chromium-driver gcc-xtensa-lx106 libmbedtls-dev openssl make g++ nginx-light wrk)
           command -v node >/dev/null 2>&1 || want+=(nodejs) ;;
   --bench) want+=(nginx-light wrk) ;;
 esac

@@ -12,6 +12,10 @@ const char* itemErrorName(ItemError error) {
     case ItemError::ScaleTimeout: return "scale_timeout";
     case ItemError::InvalidFrasco: return "invalid_frasco";
     case ItemError::InvalidAmount: return "invalid_amount";
+    case ItemError::Aborted: return "aborted";
+    // The wording is fixed by the shared wire decisions: a person reads it.
+    case ItemError::RecordLost: return "record_lost: device lost its job record; recount stock";
+    case ItemError::MotorTimeout: return "motor_timeout";
   }
   return "unknown";
 }
@@ -31,11 +35,15 @@ DispenseOutcome TimedDispenser::dispense(uint8_t frasco, uint32_t amountMg) {
   if (frasco >= count_ || mgPerSecond_[frasco] == 0) {
     return {false, 0, ItemError::InvalidFrasco};
   }
+  const uint32_t runMs = runTimeMs(frasco, amountMg);
+  if (maxRunMs_ != nullptr && maxRunMs_[frasco] != 0 && runMs > maxRunMs_[frasco]) {
+    return {false, 0, ItemError::MotorTimeout};
+  }
   if (!actuator_.set(frasco, true)) {
     actuator_.set(frasco, false);
     return {false, 0, ItemError::HardwareFault};
   }
-  clock_.sleepMs(runTimeMs(frasco, amountMg));
+  clock_.sleepMs(runMs);
   // A fault on switching off still dispensed the full time: report what left
   // the frasco, but as failed, so a person looks at the motor.
   if (!actuator_.set(frasco, false)) return {false, amountMg, ItemError::HardwareFault};
@@ -67,6 +75,10 @@ DispenseOutcome ScaleDispenser::dispense(uint8_t frasco, uint32_t amountMg) {
       error = ItemError::ScaleTimeout;
       break;
     }
+    if (maxRunMs_ != nullptr && maxRunMs_[frasco] != 0 && timeReached(clock_.nowMs(), start + maxRunMs_[frasco])) {
+      error = ItemError::MotorTimeout;
+      break;
+    }
     clock_.sleepMs(pollMs_);
   }
   const bool stopped = actuator_.set(frasco, false);
@@ -76,6 +88,11 @@ DispenseOutcome ScaleDispenser::dispense(uint8_t frasco, uint32_t amountMg) {
   const uint32_t dispensed = weight > 0 ? static_cast<uint32_t>(weight) : 0;
   if (error == ItemError::None && !stopped) error = ItemError::HardwareFault;
   return {error == ItemError::None, dispensed, error};
+}
+
+DispenseOutcome PerFrascoDispenser::dispense(uint8_t frasco, uint32_t amountMg) {
+  if (frasco >= count_ || byFrasco_[frasco] == nullptr) return {false, 0, ItemError::InvalidFrasco};
+  return byFrasco_[frasco]->dispense(frasco, amountMg);
 }
 
 }  // namespace yaguts

@@ -28,7 +28,7 @@ size_t encode(const Job& job, uint8_t* out) {
   out[0] = kFormat;
   out[1] = static_cast<uint8_t>(job.phase);
   out[2] = static_cast<uint8_t>(count);
-  out[3] = 0;
+  out[3] = job.storeLost ? 1 : 0;
   putU64(out + 4, job.id);
   uint8_t* p = out + kHeaderSize;
   for (size_t i = 0; i < count; ++i, p += kItemSize) {
@@ -45,15 +45,16 @@ size_t encode(const Job& job, uint8_t* out) {
 }
 
 bool decode(const uint8_t* in, size_t length, Job* job) {
-  if (length < kHeaderSize || in[0] != kFormat || in[1] > 2 || in[2] > kMaxItems) return false;
+  if (length < kHeaderSize || in[0] != kFormat || in[1] > 2 || in[2] > kMaxItems || in[3] > 1) return false;
   const size_t count = in[2];
   if (length != kHeaderSize + count * kItemSize) return false;
   job->phase = static_cast<JobPhase>(in[1]);
   job->itemCount = static_cast<uint8_t>(count);
   job->id = getU64(in + 4);
+  job->storeLost = in[3] == 1;
   const uint8_t* p = in + kHeaderSize;
   for (size_t i = 0; i < count; ++i, p += kItemSize) {
-    if (p[2] > 3 || p[3] > static_cast<uint8_t>(ItemError::InvalidAmount)) return false;
+    if (p[2] > 3 || p[3] > kLastItemError) return false;
     JobItem& item = job->items[i];
     item.position = p[0];
     item.frasco = p[1];

@@ -39,6 +39,10 @@ struct Job {
   JobPhase phase = JobPhase::Idle;
   uint64_t id = 0;
   uint8_t itemCount = 0;
+  /// Persisted beside every record (not a job property): the store was found
+  /// lost at a boot and no poll has been answered since, so a job the server
+  /// hands back may already have run motors. Survives reboots until cleared.
+  bool storeLost = false;
   JobItem items[kMaxItems];
 
   void clear();
@@ -48,7 +52,7 @@ struct Job {
 };
 
 /// Binary form of a Job inside a RecordStore frame (little-endian):
-///   u8 format, u8 phase, u8 itemCount, u8 reserved, u64 jobId,
+///   u8 format, u8 phase, u8 itemCount, u8 storeLost (0/1), u64 jobId,
 ///   then itemCount × {u8 position, u8 frasco, u8 status, u8 error,
 ///                     u32 amountMg, u32 dispensedMg, u32 deviceMs}.
 /// The per-item results are the execution log; at 32 items it is 512 bytes,

@@ -1,8 +1,12 @@
 // The dispenser's state machine.
 //
 //   Idle ── long poll GET /devices/me/jobs/next?wait=S ──► persist job (Running)
+//       a job re-delivered (delivery > 1) that flash does not hold ─► every
+//       item failed "record_lost", no motor runs (the record was wiped)
 //   Running, for each item k in order:
-//       persist "k Starting" ─► dispense ─► persist k's result ─► progress (best effort)
+//       persist "k Starting" ─► progress ─► dispense ─► persist k's result ─► progress (best effort)
+//       an abort (progress reply {"abort":true} or heartbeat abort_job_id) stops
+//       before the next motor run: the items left fail "aborted", then Reporting
 //       (the record holding the last result also says Reporting)
 //   Reporting ── POST complete, every retryPeriod ± 10 %, forever, across reboots
 //       200 or 409 (server already has a result) ─► persist Idle ("erase")
@@ -29,6 +33,7 @@
 #include "config.h"
 #include "dispensing.h"
 #include "job.h"
+#include "ota.h"
 #include "platform.h"
 #include "record_store.h"
 #include "text_builder.h"
@@ -53,6 +58,7 @@ struct RunnerPorts {
   Clock& clock;
   DeviceStatus& status;
   LogSink& log;
+  OtaAgent* ota = nullptr;  ///< optional: signed updates offered by heartbeats
 };
 
 class JobRunner {
@@ -84,8 +90,16 @@ class JobRunner {
   uint32_t dispenseNext();
   uint32_t report();
   void heartbeatIfDue();
+  /// A short wait while nothing but the next heartbeat can move things on.
+  uint32_t untilHeartbeat();
   void postProgress(size_t index);
   void finishJob();
+  /// Every Pending item becomes Failed with `error` and no material (a
+  /// re-delivered job without a record, an abort). Starting items keep the boot rule.
+  void failAllUnfinished(ItemError error);
+  /// If an abort was requested for the running job: every item not yet
+  /// dispensed fails "aborted", the job goes to Reporting. True if it did.
+  bool applyAbort();
   void noteUnauthorized();
   uint32_t jittered(uint32_t period);
   /// Starts a log line in line_; emit() sends it.
@@ -98,8 +112,20 @@ class JobRunner {
   Job job_;
   bool dirty_ = false;  ///< job_ differs from flash and must be written before anything else
   bool revoked_ = false;
+  /// The server asked to abort this job (progress reply or heartbeat). RAM
+  /// only: after a reboot the first heartbeat, sent before any item, says it again.
+  uint64_t abortJobId_ = 0;
+  /// Boot found no readable record (new, wiped, or a format this firmware
+  /// cannot read): a job the server hands back may have run motors before.
+  bool flashLostAtBoot_ = false;
+  /// A poll of this boot got a clean answer (204 or a job).
+  bool answeredPollSinceBoot_ = false;
   uint32_t rng_;
   uint32_t bootMs_ = 0;
+  /// Uptime in ms, accumulated from 32-bit clock deltas so it does not wrap
+  /// after 49.7 days (step() runs far more often than that).
+  uint64_t uptimeMs_ = 0;
+  uint32_t uptimeAt_ = 0;
   uint32_t nextReportAt_ = 0;
   uint32_t nextHeartbeatAt_ = 0;
   uint32_t reportsFinished_ = 0;

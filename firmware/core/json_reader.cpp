@@ -149,6 +149,20 @@ bool JsonReader::readInt(int64_t* value) {
   return true;
 }
 
+bool JsonReader::readBool(bool* value) {
+  char c;
+  if (!peek(&c)) return false;
+  if (c != 't' && c != 'f') return fail();
+  *value = c == 't';
+  return scanLiteral(*value ? "true" : "false");
+}
+
+bool JsonReader::readNull() {
+  char c;
+  if (!peek(&c) || c != 'n') return false;
+  return scanLiteral("null");
+}
+
 bool JsonReader::scanLiteral(const char* word) {
   for (const char* w = word; *w != '\0'; ++w) {
     if (pos_ >= length_ || text_[pos_] != *w) return fail();

@@ -36,6 +36,10 @@ class JsonReader {
   /// An integer without fraction or exponent, within int64.
   bool readInt(int64_t* value);
   bool readString(JsonSpan* value);
+  /// `true` or `false`; anything else is an error.
+  bool readBool(bool* value);
+  /// Consumes `null` and returns true if it is next; otherwise consumes nothing.
+  bool readNull();
   /// Skips one value of any type, nested containers included (up to 31 levels).
   bool skipValue();
 

@@ -125,4 +125,9 @@ void JsonWriter::boolean(bool value) {
   raw(value ? "true" : "false");
 }
 
+void JsonWriter::null() {
+  separate();
+  raw("null");
+}
+
 }  // namespace yaguts

@@ -25,6 +25,7 @@ class JsonWriter {
   void integer(int64_t value);
   void unsignedInteger(uint64_t value);
   void boolean(bool value);
+  void null();
 
   bool ok() const { return !overflow_ && depth_ == 0; }
   size_t length() const { return length_; }

@@ -35,11 +35,20 @@ struct KeyValueStore {
 
 enum class HttpMethod : uint8_t { Get, Post };
 
+/// Receives a downloaded body piece by piece, in order.
+struct DownloadSink {
+  /// False stops the download (the bytes given are then not counted).
+  virtual bool accept(const uint8_t* data, size_t length) = 0;
+ protected:
+  ~DownloadSink() = default;
+};
+
 /// Negative HttpResult::status values: the request got no HTTP answer.
 enum HttpFailure : int {
   kHttpTransportError = -1,  ///< connect/send/receive failed (Wi-Fi down, server gone)
   kHttpTimeout = -2,         ///< no complete answer within the timeout
   kHttpResponseTooLarge = -3,
+  kHttpBadRange = -4,  ///< a 206 whose Content-Range does not start where asked
 };
 
 struct HttpResult {
@@ -54,6 +63,13 @@ struct HttpClient {
   virtual HttpResult request(HttpMethod method, const char* path, const char* body,
                              size_t bodyLength, char* response, size_t responseCapacity,
                              uint32_t timeoutMs) = 0;
+  /// GET `path` with `Range: bytes=<from>-` and streams the body into `sink`.
+  /// The body is streamed only for a 206 whose Content-Range starts at `from`
+  /// (or a 200 when `from` is 0). `bodyLength` is the count of bytes the sink
+  /// accepted, also when the connection broke mid-way (status then negative):
+  /// the caller resumes from there.
+  virtual HttpResult download(const char* path, uint32_t from, DownloadSink& sink,
+                              uint32_t timeoutMs) = 0;
  protected:
   ~HttpClient() = default;
 };

@@ -1,5 +1,7 @@
 #include "wire.h"
 
+#include "bytes.h"
+#include "encoding.h"
 #include "json_reader.h"
 #include "json_writer.h"
 
@@ -103,8 +105,10 @@ bool readJob(JsonReader& r, uint8_t frascoCount, Job* job, bool* haveId) {
 
 }  // namespace
 
-JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, Job* job) {
+JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, Job* job,
+                          uint32_t* delivery) {
   job->clear();
+  int64_t count = 1;
   JsonReader r(body, length);
   JsonSpan name;
   bool haveId = false;
@@ -116,11 +120,14 @@ JobParse parseJobResponse(const char* body, size_t length, uint8_t frascoCount, 
         sawJob = true;
         usable = readJob(r, frascoCount, job, &haveId);
         if (r.failed()) break;
+      } else if (name == "delivery") {
+        if (!r.readInt(&count)) break;
       } else if (!r.skipValue()) {
         break;
       }
     }
   }
+  if (delivery != nullptr) *delivery = count < 1 ? 1u : count > 0xFFFFFFFFll ? 0xFFFFFFFFu : static_cast<uint32_t>(count);
   if (!haveId) {
     job->clear();
     return JobParse::Unreadable;
@@ -199,6 +206,116 @@ size_t writeHeartbeat(const HeartbeatInfo& info, char* out, size_t capacity) {
   if (info.hasFreeHeap) {
     w.key("free_heap");
     w.unsignedInteger(info.freeHeap);
+  }
+  w.endObject();
+  return w.ok() ? w.length() : 0;
+}
+
+namespace {
+
+/// Copies a JSON string into `out` (NUL-terminated), undoing only the `\/`
+/// escape some encoders emit; any other escape or an overflow is refused.
+bool copyPlainString(const JsonSpan& span, char* out, size_t capacity) {
+  size_t n = 0;
+  for (size_t i = 0; i < span.length; ++i) {
+    char c = span.data[i];
+    if (c == '\\') {
+      if (i + 1 >= span.length || span.data[i + 1] != '/') return false;
+      c = '/';
+      ++i;
+    }
+    if (n + 1 >= capacity) return false;
+    out[n++] = c;
+  }
+  out[n] = '\0';
+  return n > 0;
+}
+
+/// Reads the `update` object; false if any field is missing or malformed.
+bool readUpdate(JsonReader& r, UpdateOffer* offer) {
+  JsonSpan name, value;
+  unsigned seen = 0;
+  if (!r.beginObject()) return false;
+  while (r.nextMember(&name)) {
+    if (name == "version" && r.readString(&value)) {
+      if (copyPlainString(value, offer->version, sizeof offer->version)) seen |= 1;
+    } else if (name == "url" && r.readString(&value)) {
+      if (copyPlainString(value, offer->url, sizeof offer->url) && offer->url[0] == '/') seen |= 2;
+    } else if (name == "sha256" && r.readString(&value)) {
+      if (decodeHex(value.data, value.length, offer->sha256, sizeof offer->sha256)) seen |= 4;
+    } else if (name == "size") {
+      int64_t size = 0;
+      if (r.readInt(&size) && size > 0 && size <= 0xFFFFFFFFll) {
+        offer->size = static_cast<uint32_t>(size);
+        seen |= 8;
+      }
+    } else if (name == "signature" && r.readString(&value)) {
+      offer->signatureLength = decodeBase64(value.data, value.length, offer->signature, sizeof offer->signature);
+      if (offer->signatureLength > 0) seen |= 16;
+    } else if (!r.skipValue()) {
+      return false;
+    }
+  }
+  return !r.failed() && seen == 31;
+}
+
+}  // namespace
+
+bool parseHeartbeatReply(const char* body, size_t length, HeartbeatReply* reply) {
+  *reply = HeartbeatReply{};
+  JsonReader r(body, length);
+  JsonSpan name;
+  if (!r.beginObject()) return false;
+  while (r.nextMember(&name)) {
+    if (name == "abort_job_id") {
+      int64_t id = 0;
+      if (r.readNull()) continue;
+      if (!r.readInt(&id)) break;
+      reply->abortJobId = id > 0 ? static_cast<uint64_t>(id) : 0;
+    } else if (name == "update") {
+      if (r.readNull()) continue;
+      reply->hasUpdate = readUpdate(r, &reply->update);
+      reply->updateMalformed = !reply->hasUpdate;
+      if (r.failed()) break;
+    } else if (!r.skipValue()) {
+      break;
+    }
+  }
+  if (r.failed()) {
+    reply->hasUpdate = false;
+    return false;
+  }
+  return true;
+}
+
+bool parseAbortFlag(const char* body, size_t length) {
+  JsonReader r(body, length);
+  JsonSpan name;
+  bool abort = false;
+  if (!r.beginObject()) return false;
+  while (r.nextMember(&name)) {
+    if (name == "abort") {
+      if (!r.readBool(&abort)) return false;
+    } else if (!r.skipValue()) {
+      return false;
+    }
+  }
+  return !r.failed() && abort;
+}
+
+size_t writeFirmwareStatus(const char* version, const char* state, const char* error, char* out,
+                           size_t capacity) {
+  JsonWriter w(out, capacity);
+  w.beginObject();
+  w.key("version");
+  w.string(version);
+  w.key("state");
+  w.string(state);
+  w.key("error");
+  if (error == nullptr) {
+    w.null();
+  } else {
+    w.string(error);
   }
   w.endObject();
   return w.ok() ? w.length() : 0;

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "../core/job_runner.h"
+#include "../crypto/mbedtls_image_verifier.h"
 #include "file_flash.h"
+#include "file_slots.h"
 #include "posix_http.h"
 #include "sim_hardware.h"
 
@@ -74,6 +76,10 @@ void usage() {
                "  --heartbeat-ms MS   heartbeat period (default 30000)\n"
                "  --backoff-ms MS     wait after a failed poll (default 5000)\n"
                "  --once              exit 0 after one job's report is settled\n"
+               "  --ota-dir DIR       image slots for updates (default FLASH.ota)\n"
+               "  --ota-pubkey PATH   PEM EC P-256 public key that signs images (no key: updates refused)\n"
+               "  --ota-confirm-ms MS a new image must reach the server within this (default 300000)\n"
+               "  --ota-retry-ms MS   between download attempts (default 5000)\n"
                "exit status: 0 done, 2 usage, 3 token refused (401) with nothing left to dispense\n"
                "  (a pending report stays in the flash file and is sent after a restart)\n");
 }
@@ -102,7 +108,8 @@ int main(int argc, char** argv) {
   std::vector<uint32_t> delays = {500};
   bool once = false;
   RunnerConfig config;
-  config.fwVersion = FW_VERSION;
+  OtaConfig otaConfig;
+  std::string otaDir, otaKeyPath;
 
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -145,6 +152,14 @@ int main(int argc, char** argv) {
       ok = parseUnsigned(value(), &config.pollWaitS) && config.pollWaitS <= 30;
     } else if (arg == "--heartbeat-ms") {
       ok = parseUnsigned(value(), &config.heartbeatPeriodMs) && config.heartbeatPeriodMs > 0;
+    } else if (arg == "--ota-dir") {
+      otaDir = value();
+    } else if (arg == "--ota-pubkey") {
+      otaKeyPath = value();
+    } else if (arg == "--ota-confirm-ms") {
+      ok = parseUnsigned(value(), &otaConfig.confirmDeadlineMs) && otaConfig.confirmDeadlineMs > 0;
+    } else if (arg == "--ota-retry-ms") {
+      ok = parseUnsigned(value(), &otaConfig.retryMs) && otaConfig.retryMs > 0;
     } else if (arg == "--backoff-ms") {
       ok = parseUnsigned(value(), &config.backoffMs) && config.backoffMs > 0;
     } else {
@@ -169,6 +184,34 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The boot loader's part: which image runs now decides the version.
+  static host::FileSlots slots(otaDir.empty() ? flashPath + ".ota" : otaDir);
+  if (!slots.bootLoader()) {
+    std::fprintf(stderr, "yaguts-device: ota dir unusable\n");
+    return 1;
+  }
+  static std::string version = FW_VERSION;
+  if (!slots.runningImage().empty()) {
+    const host::HostImage image = host::readHostImage(slots.runningImage());
+    version = image.version;
+    http.offline = image.offline;
+  }
+  config.fwVersion = version.c_str();
+  otaConfig.fwVersion = version.c_str();
+  static MbedtlsImageVerifier verifier;
+  if (!otaKeyPath.empty()) {
+    std::FILE* f = std::fopen(otaKeyPath.c_str(), "rb");
+    std::string pem;
+    char buf[512];
+    size_t n = 0;
+    while (f != nullptr && (n = std::fread(buf, 1, sizeof buf, f)) > 0) pem.append(buf, n);
+    if (f != nullptr) std::fclose(f);
+    if (!verifier.setPublicKey(pem.c_str())) {
+      std::fprintf(stderr, "yaguts-device: %s is not a PEM EC P-256 public key\n", otaKeyPath.c_str());
+      return 2;
+    }
+  }
+
   struct sigaction sa {};
   sa.sa_handler = onSignal;
   sigaction(SIGINT, &sa, nullptr);
@@ -179,14 +222,24 @@ int main(int argc, char** argv) {
   static host::SimHardware hardware(clock, static_cast<uint8_t>(frascos), delays, ledger);
   static HostStatus status;
   static StderrLog log;
-  static JobRunner runner(config, RunnerPorts{flash, http, hardware, clock, status, log},
+  static OtaAgent ota(otaConfig, OtaPorts{flash, http, slots, verifier, clock, log});
+  static JobRunner runner(config, RunnerPorts{flash, http, hardware, clock, status, log, &ota},
                           static_cast<uint32_t>(getpid()) * 2654435761u);
-  std::fprintf(stderr, "yaguts-device: fw_version=%s server=%s flash=%s\n", FW_VERSION, server.c_str(),
-               flashPath.c_str());
+  std::fprintf(stderr, "yaguts-device: fw_version=%s server=%s flash=%s%s\n", version.c_str(), server.c_str(),
+               flashPath.c_str(), http.offline ? " (this image cannot reach the server)" : "");
+  ota.boot();
   runner.boot();
 
   while (stopRequested == 0) {
     uint32_t wait = runner.step();
+    if (slots.rebootRequested()) {
+      // The host's reboot: the same program, arguments and files, new process.
+      std::fprintf(stderr, "yaguts-device: rebooting\n");
+      std::fflush(stderr);
+      execv("/proc/self/exe", argv);
+      std::fprintf(stderr, "yaguts-device: re-exec failed\n");
+      return 1;
+    }
     if (once && runner.reportsFinished() >= 1) {
       std::fprintf(stderr, "yaguts-device: --once: report settled, exiting\n");
       return 0;

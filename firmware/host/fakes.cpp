@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "../crypto/mbedtls_image_verifier.h"
+
 #include "../core/json_reader.h"
 
 namespace yaguts::fakes {
@@ -17,6 +19,11 @@ bool FakeFlash::get(const char* key, uint8_t* out, size_t capacity, size_t* leng
 bool FakeFlash::put(const char* key, const uint8_t* data, size_t length) {
   if (!power_.on) return false;
   ++writes;
+  if (wipeAt.count(writes) != 0) {
+    cells.clear();
+    power_.on = false;
+    return false;
+  }
   if (cutAt.count(writes) != 0) {
     std::vector<uint8_t>& cell = cells[key];
     if (mode == CutMode::Torn) {
@@ -52,6 +59,7 @@ DispenseOutcome FakeHardware::dispense(uint8_t frasco, uint32_t amountMg) {
   if (faulty.count(frasco) != 0) return {false, 0, ItemError::HardwareFault};
   clock_.sleepMs(msPerItem);
   history.push_back({frasco, amountMg, true});
+  if (afterDispense) afterDispense(started);
   return {true, amountMg, ItemError::None};
 }
 
@@ -121,7 +129,18 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
   if (revoked) return 401;
   if (method == HttpMethod::Post && path == "/devices/me/heartbeat") {
     ++heartbeats;
-    *reply = "{\"server_time\":\"2024-01-01T00:00:00Z\"}";
+    std::string abortId = "null";
+    for (const auto& job : jobs) {
+      if (job.status == "running" && job.abortRequested) abortId = std::to_string(job.id);
+    }
+    lastHeartbeatBody = body;
+    const size_t at = body.find("\"fw_version\":\"");
+    if (at != std::string::npos) {
+      lastHeartbeatVersion = body.substr(at + 14, body.find('"', at + 14) - at - 14);
+    }
+    const bool offer = !updateOffer.empty() && updateOffer.find("\"" + lastHeartbeatVersion + "\"") == std::string::npos;
+    *reply = "{\"server_time\":\"2024-01-01T00:00:00Z\",\"update\":" + (offer ? updateOffer : std::string("null")) +
+             ",\"abort_job_id\":" + abortId + "}";
     return 200;
   }
   if (method == HttpMethod::Get && path.rfind("/devices/me/jobs/next", 0) == 0) {
@@ -143,6 +162,7 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
       return 204;
     }
     chosen->status = "running";
+    ++chosen->delivery;
     std::string items;
     for (size_t i = 0; i < chosen->items.size(); ++i) {
       if (i > 0) items += ",";
@@ -152,8 +172,23 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
     }
     *reply = "{\"job\":{\"id\":" + std::to_string(chosen->id) +
              ",\"device_id\":7,\"status\":\"running\",\"items\":[" + items +
-             "],\"created_at\":\"2024-01-01T00:00:00Z\",\"started_at\":null,\"completed_at\":null}}";
+             "],\"created_at\":\"2024-01-01T00:00:00Z\",\"started_at\":null,\"completed_at\":null},"
+             "\"delivery\":" + std::to_string(chosen->delivery) + "}";
     return 200;
+  }
+  if (method == HttpMethod::Post && path == "/devices/me/firmware/status") {
+    JsonReader r(body.data(), body.size());
+    JsonSpan name, value;
+    std::string state, version, error;
+    r.beginObject();
+    while (r.nextMember(&name)) {
+      if (r.readNull()) continue;
+      if (name == "state" && r.readString(&value)) state.assign(value.data, value.length);
+      else if (name == "version" && r.readString(&value)) version.assign(value.data, value.length);
+      else if (name == "error" && r.readString(&value)) error.assign(value.data, value.length);
+    }
+    firmwareStatuses.push_back(state + " " + version + (error.empty() ? "" : " " + error));
+    return 202;
   }
   const std::string prefix = "/devices/me/jobs/";
   if (method == HttpMethod::Post && path.rfind(prefix, 0) == 0) {
@@ -165,11 +200,42 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
     if (job == nullptr || job->status == "deleted") return 404;
     if (action == "progress") {
       ++progress;
+      if (onProgress) onProgress(*job, body);
+      *reply = job->abortRequested && job->status == "running" ? "{\"abort\":true}" : "{\"abort\":false}";
       return 202;
     }
     if (action == "complete") return complete(*job, body, reply);
   }
   return 404;
+}
+
+HttpResult FakeServer::download(const char* path, uint32_t from, DownloadSink& sink, uint32_t) {
+  if (!power_.on || down) return {kHttpTransportError, 0};
+  ++downloads;
+  auto it = images.find(path);
+  if (revoked) return {401, 0};
+  if (it == images.end()) return {404, 0};
+  const std::vector<uint8_t>& image = it->second;
+  const uint32_t start = ignoreRange ? 0 : from;
+  if (start >= image.size()) return {416, 0};
+  if (ignoreRange && from > 0) return {200, 0};
+  size_t limit = image.size() - start;
+  bool cut = false;
+  if (!downloadCuts.empty()) {
+    if (downloadCuts.front() < limit) {
+      limit = downloadCuts.front();
+      cut = true;
+    }
+    downloadCuts.pop_front();
+  }
+  size_t given = 0;
+  // In pieces, as a socket delivers them.
+  while (given < limit) {
+    const size_t n = std::min<size_t>(700, limit - given);
+    if (!sink.accept(image.data() + start + given, n)) return {start == 0 && !ignoreRange ? 206 : 206, given};
+    given += n;
+  }
+  return {cut ? kHttpTransportError : 206, given};
 }
 
 int FakeServer::complete(ServerJob& job, const std::string& body, std::string* reply) {
@@ -226,6 +292,76 @@ int FakeServer::complete(ServerJob& job, const std::string& body, std::string* r
   job.status = ok == job.items.size() ? "done" : ok == 0 ? "failed" : "done_partial";
   *reply = "{\"job_id\":" + std::to_string(job.id) + ",\"status\":\"" + job.status + "\",\"replayed\":false}";
   return 200;
+}
+
+}  // namespace yaguts::fakes
+
+namespace yaguts::fakes {
+
+bool FakeSlots::begin(uint32_t size) {
+  staged.clear();
+  return size <= capacity;
+}
+
+bool FakeSlots::write(uint32_t offset, const uint8_t* data, size_t length) {
+  if (offset != staged.size()) return false;
+  staged.insert(staged.end(), data, data + length);
+  return true;
+}
+
+bool FakeSlots::activate() {
+  const std::string text(staged.begin(), staged.end());
+  if (text.rfind("version=", 0) != 0) return false;
+  nextBoot = text.substr(8, text.find('\n') - 8);
+  ++activations;
+  return true;
+}
+
+bool FakeSlots::confirm() {
+  pending = false;
+  ++confirmations;
+  return true;
+}
+
+void FakeSlots::rollback() {
+  ++rollbacks;
+  running = previous;
+  pending = false;
+  bootedPending = false;
+  power_.on = false;
+}
+
+void FakeSlots::bootLoader() {
+  if (!nextBoot.empty()) {
+    previous = running;
+    running = nextBoot;
+    nextBoot.clear();
+    pending = true;
+    bootedPending = true;
+    return;
+  }
+  if (pending && bootedPending) {
+    // Booted pending once and never confirmed: the boot loader goes back.
+    ++rollbacks;
+    running = previous;
+    pending = false;
+  }
+  if (pending) bootedPending = true;
+}
+
+void FakeVerifier::hashStart() { data_.clear(); }
+
+void FakeVerifier::hashUpdate(const uint8_t* data, size_t length) { data_.insert(data_.end(), data, data + length); }
+
+void FakeVerifier::hashFinish(uint8_t digest[32]) {
+  MbedtlsImageVerifier sha;  // the real hash; only the signature is faked
+  sha.hashStart();
+  sha.hashUpdate(data_.data(), data_.size());
+  sha.hashFinish(digest);
+}
+
+bool FakeVerifier::signatureValid(const uint8_t digest[32], const uint8_t* der, size_t length) {
+  return length == 8 && std::memcmp(digest, der, 8) == 0;
 }
 
 }  // namespace yaguts::fakes

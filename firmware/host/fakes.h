@@ -5,12 +5,14 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "../core/dispensing.h"
+#include "../core/ota.h"
 #include "../core/platform.h"
 
 namespace yaguts::fakes {
@@ -41,6 +43,10 @@ class FakeFlash final : public KeyValueStore {
   CutMode mode = CutMode::Torn;
   /// Writes that fail (without a power cut) before succeeding again.
   int failNext = 0;
+  /// Global 1-based write numbers at which power is cut and the whole store
+  /// is lost (the Arduino core erases NVS on ESP_ERR_NVS_NO_FREE_PAGES; a
+  /// rollback leaves a format the firmware cannot read): both slots gone.
+  std::set<int> wipeAt;
   /// Global 1-based write numbers that fail without a power cut.
   std::set<int> failAt;
   int writes = 0;
@@ -67,6 +73,8 @@ class FakeHardware final : public Dispenser {
   std::set<uint8_t> faulty;        ///< frascos whose motor reports a fault
   uint32_t msPerItem = 500;
   int started = 0;
+  /// Called after each motor run that completed (tests use it to act mid-job).
+  std::function<void(int started)> afterDispense;
 
  private:
   Power& power_;
@@ -107,6 +115,8 @@ struct ServerJob {
   std::vector<ServerItem> items;
   std::string status = "pending";  ///< pending, running, done, done_partial, failed, deleted
   std::string report;              ///< the first accepted complete body
+  uint32_t delivery = 0;           ///< times handed to the device (wire: "delivery")
+  bool abortRequested = false;     ///< answered as {"abort":true} to progress posts
 };
 
 /// A stand-in for the server's device protocol (wire contract v1).
@@ -115,6 +125,20 @@ class FakeServer final : public HttpClient {
   FakeServer(Power& power, FakeClock& clock) : power_(power), clock_(clock) {}
   HttpResult request(HttpMethod method, const char* path, const char* body, size_t bodyLength,
                      char* response, size_t capacity, uint32_t timeoutMs) override;
+  HttpResult download(const char* path, uint32_t from, DownloadSink& sink, uint32_t timeoutMs) override;
+
+  /// Firmware images by URL path, and the offer heartbeats carry ("" = none).
+  std::map<std::string, std::vector<uint8_t>> images;
+  std::string updateOffer;
+  /// Each download attempt delivers at most the front value's bytes, then the connection breaks.
+  std::deque<size_t> downloadCuts;
+  bool ignoreRange = false;
+  int downloads = 0;
+  /// Called on each progress post before it is answered (tests act mid-job).
+  std::function<void(ServerJob&, const std::string& body)> onProgress;
+  std::vector<std::string> firmwareStatuses;  ///< "state version error" per status post
+  std::string lastHeartbeatVersion;
+  std::string lastHeartbeatBody;
 
   uint64_t addJob(std::vector<ServerItem> items);
   ServerJob* find(uint64_t id);
@@ -138,6 +162,46 @@ class FakeServer final : public HttpClient {
   Power& power_;
   FakeClock& clock_;
   uint64_t nextId_ = 1;
+};
+
+/// Two image slots. An image's version is its first line, "version=X".
+class FakeSlots final : public ImageSlots {
+ public:
+  FakeSlots(Power& power, std::string version) : running(std::move(version)), power_(power) {}
+  bool begin(uint32_t size) override;
+  bool write(uint32_t offset, const uint8_t* data, size_t length) override;
+  bool activate() override;
+  void discard() override { staged.clear(); }
+  void reboot() override { power_.on = false; }
+  bool runningPendingVerify() override { return pending; }
+  bool confirm() override;
+  void rollback() override;
+  /// What the boot loader does at power-on: a pending image booted before
+  /// without being confirmed is abandoned for the previous one.
+  void bootLoader();
+
+  std::string running;           ///< version of the running image
+  std::string previous;
+  std::vector<uint8_t> staged;   ///< the inactive slot's bytes
+  std::string nextBoot;          ///< version activated for the next boot ("" = none)
+  bool pending = false;
+  bool bootedPending = false;
+  int activations = 0, rollbacks = 0, confirmations = 0;
+  uint32_t capacity = 1 << 20;
+
+ private:
+  Power& power_;
+};
+
+/// SHA-256 from mbedTLS; the "signature" is valid if it equals the digest's first 8 bytes.
+class FakeVerifier final : public ImageVerifier {
+ public:
+  void hashStart() override;
+  void hashUpdate(const uint8_t* data, size_t length) override;
+  void hashFinish(uint8_t digest[32]) override;
+  bool signatureValid(const uint8_t digest[32], const uint8_t* der, size_t length) override;
+ private:
+  std::vector<uint8_t> data_;
 };
 
 }  // namespace yaguts::fakes

@@ -170,6 +170,7 @@ bool PosixHttpClient::configure(const std::string& baseUrl, const std::string& t
 HttpResult PosixHttpClient::request(HttpMethod method, const char* path, const char* body,
                                     size_t bodyLength, char* response, size_t capacity,
                                     uint32_t timeoutMs) {
+  if (offline) return {kHttpTransportError, 0};
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
   bool timedOut = false;
   const int fd = connectTo(host_, port_, deadline, &timedOut);
@@ -220,6 +221,109 @@ HttpResult PosixHttpClient::request(HttpMethod method, const char* path, const c
   close(fd);
   if (!closed) return {kHttpTimeout, 0};
   return parseHttpResponse(raw, true, response, capacity);
+}
+
+namespace {
+
+/// Value of header `name` (lower case) in a raw header block, or "".
+std::string headerValue(const std::string& head, const std::string& name) {
+  size_t pos = head.find("\r\n");
+  while (pos != std::string::npos && pos < head.size()) {
+    pos += 2;
+    const size_t eol = head.find("\r\n", pos);
+    const std::string line = head.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos && lower(line.substr(0, colon)) == name) {
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      return value;
+    }
+    pos = eol;
+  }
+  return "";
+}
+
+}  // namespace
+
+HttpResult PosixHttpClient::download(const char* path, uint32_t from, DownloadSink& sink, uint32_t timeoutMs) {
+  if (offline) return {kHttpTransportError, 0};
+  auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
+  bool timedOut = false;
+  const int fd = connectTo(host_, port_, deadline, &timedOut);
+  if (fd < 0) return {timedOut ? kHttpTimeout : kHttpTransportError, 0};
+  const std::string req = "GET " + prefix_ + path + " HTTP/1.1\r\nHost: " + host_ + ":" + port_ +
+                          "\r\nAuthorization: Bearer " + token_ + "\r\nRange: bytes=" + std::to_string(from) +
+                          "-\r\nConnection: close\r\n\r\n";
+  if (!sendAll(fd, req, deadline, &timedOut)) {
+    close(fd);
+    return {timedOut ? kHttpTimeout : kHttpTransportError, 0};
+  }
+  std::string head;
+  char chunk[4096];
+  int status = 0;
+  long long remaining = -1;  // body bytes still expected (-1: until close)
+  size_t accepted = 0;
+  bool streaming = false;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    const int ready = poll(&p, 1, remainingMs(deadline));
+    if (ready == 0) {
+      close(fd);
+      return {kHttpTimeout, accepted};
+    }
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) break;
+    deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);  // an idle timeout
+    const char* data = chunk;
+    size_t length = static_cast<size_t>(n);
+    if (!streaming) {
+      head.append(chunk, length);
+      const size_t end = head.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        if (head.size() > 16384) break;
+        continue;
+      }
+      status = head.compare(0, 7, "HTTP/1.") == 0 && head.size() > 12 ? std::atoi(head.c_str() + 9) : 0;
+      const std::string declared = headerValue(head.substr(0, end), "content-length");
+      if (!declared.empty()) remaining = std::atoll(declared.c_str());
+      const bool usable = (status == 206 && headerValue(head.substr(0, end), "content-range")
+                                                 .rfind("bytes " + std::to_string(from) + "-", 0) == 0) ||
+                          (status == 200 && from == 0);
+      if (status == 206 && !usable) {
+        close(fd);
+        return {kHttpBadRange, 0};
+      }
+      if (!usable || lower(headerValue(head.substr(0, end), "transfer-encoding")).find("chunked") != std::string::npos) {
+        close(fd);
+        return {status > 0 ? status : kHttpTransportError, 0};
+      }
+      streaming = true;
+      data = head.data() + end + 4;
+      length = head.size() - end - 4;
+    }
+    if (remaining >= 0 && static_cast<long long>(length) > remaining) length = static_cast<size_t>(remaining);
+    if (length > 0 && !sink.accept(reinterpret_cast<const uint8_t*>(data), length)) {
+      close(fd);
+      return {status, accepted};
+    }
+    accepted += length;
+    if (remaining >= 0) {
+      remaining -= static_cast<long long>(length);
+      if (remaining == 0) {
+        close(fd);
+        return {status, accepted};
+      }
+    }
+  }
+  close(fd);
+  // Closed before the announced length: a broken transfer, resumed by the caller.
+  if (!streaming) return {kHttpTransportError, 0};
+  return {remaining > 0 ? kHttpTransportError : status, accepted};
 }
 
 }  // namespace yaguts::host

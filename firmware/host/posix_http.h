@@ -14,6 +14,10 @@ class PosixHttpClient final : public HttpClient {
   bool configure(const std::string& baseUrl, const std::string& token);
   HttpResult request(HttpMethod method, const char* path, const char* body, size_t bodyLength,
                      char* response, size_t capacity, uint32_t timeoutMs) override;
+  /// `timeoutMs` bounds the connect and each wait for bytes (not the whole transfer).
+  HttpResult download(const char* path, uint32_t from, DownloadSink& sink, uint32_t timeoutMs) override;
+  /// Every request fails as if the network were gone (an image whose network code is broken).
+  bool offline = false;
 
  private:
   std::string host_;

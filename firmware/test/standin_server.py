@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """A small stand-in for `yaguts serve`, only for exercising e2e_device.py and
 yaguts-device before the real server exists. It implements just the routes the
-e2e test uses, per the wire contract, with state in DATA/state.json (rewritten
+e2e test uses, per the wire contract and the shared wire decisions (delivery
+counts, abort, firmware upload/rollouts, Range image downloads, firmware status), with state in DATA/state.json (rewritten
 atomically after each change). It is not the server and proves nothing about it.
 
     YAGUTS_E2E_SERVER="python3 firmware/test/standin_server.py" python3 firmware/test/e2e_device.py
 """
+import base64
+import hashlib
 import json
 import os
 import re
@@ -18,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 LOCK = threading.Condition()
-STATE = {"users": {}, "devices": {}, "jobs": {}, "next_id": 1}
+STATE = {"users": {}, "devices": {}, "jobs": {}, "firmware": {}, "rollouts": [], "next_id": 1}
 DATA = None
 
 
@@ -37,7 +40,10 @@ def new_id():
 
 
 def public_job(job):
-    return {k: job[k] for k in ("id", "device_id", "status", "items", "created_at", "started_at", "completed_at")}
+    out = {k: job[k] for k in ("id", "device_id", "status", "items", "created_at", "started_at", "completed_at")}
+    out["delivery"] = job.get("delivery", 0)
+    out["abort_requested"] = job.get("abort_requested", False)
+    return out
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -74,10 +80,42 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.route("POST")
 
+    def raw_body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def send_image(self, image, fid):
+        """GET /devices/me/firmware/{id}: the whole image, or one Range (206/416)."""
+        size = len(image)
+        etag = '"%s"' % hashlib.sha256(image).hexdigest()
+        m = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        if m is None:
+            start, end, status = 0, size - 1, 200
+        else:
+            start = int(m.group(1))
+            end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+            status = 206
+            if start >= size or start > end:
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        self.wfile.write(image[start:end + 1])
+
     def route(self, method):
         url = urlparse(self.path)
         path, query = url.path, parse_qs(url.query)
         token = self.bearer()
+        if method == "POST" and path == "/firmware":
+            return self.upload_firmware(token, query)
         body = self.body() if method == "POST" else None
         with LOCK:
             user = next((u for u in STATE["users"].values() if token in u["tokens"]), None)
@@ -119,12 +157,29 @@ class Handler(BaseHTTPRequestHandler):
                 jid = new_id()
                 job = {"id": jid, "device_id": body["device_id"], "status": "pending", "report": None,
                        "items": [{"position": p, "frasco_index": it["frasco_index"], "amount_mg": it["amount_mg"],
-                                  "status": "pending", "dispensed_mg": 0} for p, it in enumerate(body["items"])],
+                                  "status": "pending", "dispensed_mg": 0, "error": None} for p, it in enumerate(body["items"])],
                        "created_at": time.time(), "started_at": None, "completed_at": None}
                 STATE["jobs"][str(jid)] = job
                 save()
                 LOCK.notify_all()
                 return self.reply(201, {"job": public_job(job)})
+            if method == "POST" and path == "/rollouts":
+                rid = new_id()
+                rollout = {"id": rid, "firmware_id": body["firmware_id"], "device_ids": body.get("device_ids") or [],
+                           "owner": user["id"], "status": "active"}
+                STATE["rollouts"].append(rollout)
+                save()
+                return self.reply(201, {"rollout": rollout})
+            m = re.fullmatch(r"/jobs/(\d+)/abort", path)
+            if method == "POST" and m:
+                job = STATE["jobs"].get(m.group(1))
+                if job is None:
+                    return self.error(404, "not_found")
+                if job["status"] != "running":
+                    return self.error(409, "conflict")
+                job["abort_requested"] = True
+                save()
+                return self.reply(200, {"job": public_job(job)})
             m = re.fullmatch(r"/jobs/(\d+)", path)
             if method == "GET" and m:
                 return self.reply(200, {"job": public_job(STATE["jobs"][m.group(1)])})
@@ -134,13 +189,73 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, {"jobs": sorted(jobs, key=lambda j: -j["id"])})
         return self.error(404, "not_found")
 
+    def upload_firmware(self, token, query):
+        """POST /firmware?version=V&signature=B64[&sha256=HEX], the image as the body."""
+        with LOCK:
+            user = next((u for u in STATE["users"].values() if token in u["tokens"]), None)
+        image = self.raw_body()
+        if user is None:
+            return self.error(401, "unauthorized")
+        digest = hashlib.sha256(image).hexdigest()
+        if "sha256" in query and query["sha256"][0] != digest:
+            return self.error(422, "sha256_mismatch")
+        with LOCK:
+            fid = new_id()
+            path = os.path.join(DATA, f"firmware-{fid}.bin")
+            with open(path, "wb") as f:
+                f.write(image)
+            STATE["firmware"][str(fid)] = {
+                "id": fid, "owner": user["id"], "version": query["version"][0], "sha256": digest,
+                "size": len(image), "signature": query["signature"][0].replace(" ", "+")}
+            save()
+            return self.reply(201, {"firmware": STATE["firmware"][str(fid)]})
+
+    @staticmethod
+    def offer_for(device, running_version):
+        """The newest active rollout naming this device, unless it runs that version or has a running job."""
+        if any(j["device_id"] == device["id"] and j["status"] == "running" for j in STATE["jobs"].values()):
+            return None
+        for rollout in reversed(STATE["rollouts"]):
+            if rollout["status"] == "active" and device["id"] in rollout["device_ids"]:
+                fw = STATE["firmware"][str(rollout["firmware_id"])]
+                if fw["version"] == running_version:
+                    return None
+                return {"version": fw["version"], "url": f"/devices/me/firmware/{fw['id']}",
+                        "sha256": fw["sha256"], "size": fw["size"], "signature": fw["signature"]}
+        return None
+
     @staticmethod
     def public_device(dev):
-        return {k: dev[k] for k in ("id", "name", "fw_version", "frascos")}
+        out = {k: dev[k] for k in ("id", "name", "fw_version", "frascos")}
+        out["fw_attempts"] = dev.get("fw_attempts", [])
+        return out
 
     def device_route(self, method, path, query, body, device):
+        m = re.fullmatch(r"/devices/me/firmware/(\d+)", path)
+        if method == "GET" and m:
+            with LOCK:
+                fw = STATE["firmware"].get(m.group(1))
+            if fw is None:
+                return self.error(404, "not_found")
+            with open(os.path.join(DATA, f"firmware-{fw['id']}.bin"), "rb") as f:
+                return self.send_image(f.read(), fw["id"])
+        if method == "POST" and path == "/devices/me/firmware/status":
+            with LOCK:
+                device.setdefault("fw_attempts", []).append(body)
+                if body.get("state") == "confirmed":
+                    device["fw_version"] = body.get("version")
+                save()
+            return self.reply(202, {})
         if method == "POST" and path == "/devices/me/heartbeat":
-            return self.reply(200, {"server_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+            with LOCK:
+                device["fw_version"] = body.get("fw_version") or device["fw_version"]
+                update = self.offer_for(device, device["fw_version"])
+                save()
+            with LOCK:
+                aborting = next((j["id"] for j in STATE["jobs"].values() if j["device_id"] == device["id"]
+                                 and j["status"] == "running" and j.get("abort_requested")), None)
+            return self.reply(200, {"server_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                    "update": update, "abort_job_id": aborting})
         if method == "GET" and path == "/devices/me/jobs/next":
             deadline = time.monotonic() + int(query.get("wait", ["0"])[0])
             with LOCK:
@@ -152,8 +267,9 @@ class Handler(BaseHTTPRequestHandler):
                     if job is not None:
                         job["status"] = "running"
                         job["started_at"] = job["started_at"] or time.time()
+                        job["delivery"] = job.get("delivery", 0) + 1
                         save()
-                        return self.reply(200, {"job": public_job(job)})
+                        return self.reply(200, {"job": public_job(job), "delivery": job["delivery"]})
                     left = deadline - time.monotonic()
                     if left <= 0:
                         return self.reply(204)
@@ -165,7 +281,7 @@ class Handler(BaseHTTPRequestHandler):
                 if job is None or job["device_id"] != device["id"]:
                     return self.error(404, "not_found")
                 if m.group(2) == "progress":
-                    return self.reply(202, {})
+                    return self.reply(202, {"abort": bool(job.get("abort_requested")) and job["status"] == "running"})
                 if job["report"] is not None:
                     if job["report"] == body:
                         return self.reply(200, dict(job["result"], replayed=True), [("Idempotent-Replayed", "true")])
@@ -175,6 +291,7 @@ class Handler(BaseHTTPRequestHandler):
                     item = job["items"][entry["position"]]
                     item["status"] = entry["status"]
                     item["dispensed_mg"] = entry["dispensed_mg"]
+                    item["error"] = entry.get("error")
                     if entry["status"] == "ok":
                         ok += 1
                         frasco = device["frascos"][entry["frasco_index"]]

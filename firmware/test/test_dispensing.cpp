@@ -1,4 +1,5 @@
 // Timed and scale dispensing against a fake actuator, scale and clock.
+#include <string>
 #include <vector>
 
 #include "../core/dispensing.h"
@@ -79,4 +80,59 @@ TEST(scale_dispenser_stops_at_target_and_times_out) {
   CHECK(!act.events.back().on);
   scale.readOk = false;
   CHECK(d.dispense(2, 10).error == ItemError::HardwareFault);
+}
+
+TEST(timed_dispenser_refuses_a_run_beyond_the_frasco_maximum) {
+  FakeClock clock;
+  RecordingActuator act;
+  act.clock = &clock;
+  const uint32_t flow[2] = {1000, 1000};
+  const uint32_t maxRun[2] = {5000, 0};  // frasco 1: no limit
+  TimedDispenser d(act, clock, flow, 2);
+  d.setMaxRunMs(maxRun);
+  CHECK(d.dispense(0, 5000).ok);  // exactly the limit
+  const size_t events = act.events.size();
+  const DispenseOutcome tooLong = d.dispense(0, 5001);
+  CHECK(!tooLong.ok && tooLong.error == ItemError::MotorTimeout && tooLong.dispensedMg == 0);
+  CHECK_EQ(act.events.size(), events);  // the motor never started
+  CHECK(d.dispense(1, 4000000000u).ok);  // 46 days of motor: no limit set
+  CHECK(std::string(itemErrorName(ItemError::MotorTimeout)) == "motor_timeout");
+}
+
+TEST(scale_dispenser_stops_the_motor_at_the_frasco_maximum) {
+  FakeClock clock;
+  RecordingActuator act;
+  act.clock = &clock;
+  FlowScale scale;
+  scale.clock = &clock;
+  scale.actuator = &act;
+  scale.mgPerMs = 0;  // nothing falls: only the limits stop it
+  const uint32_t maxRun[1] = {800};
+  ScaleDispenser d(act, scale, clock, 1, 10, 5000);
+  d.setMaxRunMs(maxRun);
+  const uint32_t start = clock.now;
+  const DispenseOutcome out = d.dispense(0, 1000);
+  CHECK(!out.ok && out.error == ItemError::MotorTimeout);
+  CHECK(clock.now - start <= 820);
+  CHECK(!act.events.back().on);
+}
+
+TEST(per_frasco_dispenser_routes_to_time_or_weight) {
+  FakeClock clock;
+  RecordingActuator act;
+  act.clock = &clock;
+  FlowScale scale;
+  scale.clock = &clock;
+  scale.actuator = &act;
+  const uint32_t flow[2] = {1000, 1000};
+  TimedDispenser timed(act, clock, flow, 2);
+  ScaleDispenser weighed(act, scale, clock, 2, 10, 5000);
+  Dispenser* byFrasco[3] = {&timed, &weighed, nullptr};
+  PerFrascoDispenser d(byFrasco, 3);
+  CHECK_EQ(d.frascoCount(), 3);
+  const uint32_t t0 = clock.now;
+  CHECK(d.dispense(0, 2000).ok && clock.now - t0 == 2000);  // by time
+  const DispenseOutcome w = d.dispense(1, 500);               // by weight: 2 mg/ms
+  CHECK(w.ok && w.dispensedMg >= 500 && w.dispensedMg <= 520);
+  CHECK(d.dispense(2, 10).error == ItemError::InvalidFrasco);
 }

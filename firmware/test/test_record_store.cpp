@@ -1,4 +1,5 @@
 // The A/B record store: a torn or failed write leaves the previous record.
+#include <memory>
 #include <cstring>
 #include <string>
 
@@ -25,18 +26,21 @@ static std::string loadText(RecordStore& store) {
 TEST(record_store_empty_flash_loads_nothing) {
   Power power;
   FakeFlash flash(power);
-  static RecordStore store(flash, "a", "b");
+  auto storeOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+  RecordStore& store = *storeOwner;
   CHECK_EQ(store.load(), 0u);
 }
 
 TEST(record_store_alternates_slots_and_returns_newest) {
   Power power;
   FakeFlash flash(power);
-  static RecordStore store(flash, "a", "b");
+  auto storeOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+  RecordStore& store = *storeOwner;
   store.load();
   for (int i = 1; i <= 5; ++i) {
     CHECK(saveText(store, "record " + std::to_string(i)));
-    static RecordStore reader(flash, "a", "b");
+    auto readerOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+    RecordStore& reader = *readerOwner;
     CHECK(loadText(reader) == "record " + std::to_string(i));
     CHECK_EQ(reader.sequence(), static_cast<uint32_t>(i));
   }
@@ -53,7 +57,8 @@ TEST(record_store_every_torn_prefix_leaves_previous_record) {
     for (int flip = -1; flip < 2; ++flip) {
       Power power;
       FakeFlash flash(power);
-      static RecordStore store(flash, "a", "b");
+      auto storeOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+      RecordStore& store = *storeOwner;
       store.load();
       CHECK(saveText(store, "first"));
       CHECK(saveText(store, second));
@@ -67,14 +72,16 @@ TEST(record_store_every_torn_prefix_leaves_previous_record) {
       } else {
         continue;
       }
-      static RecordStore reader(flash, "a", "b");
+      auto readerOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+      RecordStore& reader = *readerOwner;
       const std::string got = loadText(reader);
       if (got != second) {
         check::fail(__FILE__, __LINE__, "keep=" + std::to_string(keep) + " flip=" + std::to_string(flip) + " got " + got);
       }
       // The next save must not overwrite the good slot "b".
       CHECK(saveText(reader, "fourth"));
-      static RecordStore again(flash, "a", "b");
+      auto againOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+      RecordStore& again = *againOwner;
       CHECK(loadText(again) == "fourth");
     }
   }
@@ -83,14 +90,16 @@ TEST(record_store_every_torn_prefix_leaves_previous_record) {
 TEST(record_store_failed_write_keeps_previous_and_retries_same_slot) {
   Power power;
   FakeFlash flash(power);
-  static RecordStore store(flash, "a", "b");
+  auto storeOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+  RecordStore& store = *storeOwner;
   store.load();
   CHECK(saveText(store, "one"));
   CHECK(saveText(store, "two"));
   flash.failNext = 2;
   CHECK(!saveText(store, "three"));
   CHECK(!saveText(store, "three"));
-  static RecordStore reader(flash, "a", "b");
+  auto readerOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+  RecordStore& reader = *readerOwner;
   CHECK(loadText(reader) == "two");
   CHECK(saveText(store, "three"));
   CHECK(loadText(reader) == "three");
@@ -114,12 +123,14 @@ TEST(record_store_sequence_comparison_survives_wrap) {
   FakeFlash flash(power);
   flash.cells["a"] = forgeFrame(0xFFFFFFFFu, "old");
   flash.cells["b"] = forgeFrame(0u, "new");
-  static RecordStore store(flash, "a", "b");
+  auto storeOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+  RecordStore& store = *storeOwner;
   CHECK(loadText(store) == "new");
   // The next write goes to "a" (the older slot) with sequence 1.
   CHECK(saveText(store, "newer"));
   CHECK_EQ(store.sequence(), 1u);
-  static RecordStore reader(flash, "a", "b");
+  auto readerOwner = std::make_unique<RecordStore>(flash, "a", "b");  // 4 KiB: heap, not stack
+  RecordStore& reader = *readerOwner;
   CHECK(loadText(reader) == "newer");
   CHECK(flash.cells["b"] == forgeFrame(0u, "new"));
 }

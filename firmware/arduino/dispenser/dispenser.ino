@@ -1,73 +1,100 @@
-// Yaguts dispenser firmware for the ESP32 (Arduino core).
+// Yaguts dispenser firmware for the ESP32 (Arduino core 3.x).
 //
 // The logic lives in the portable core (src/core, copied from firmware/core by
 // `make -C firmware arduino-sync`); this sketch binds it to NVS, Wi-Fi,
-// HTTPClient and the motor pins, keeps Wi-Fi connected, and accepts
-// provisioning over the serial console (see firmware/README.md).
+// HTTPClient, the OTA partitions and the motor pins, keeps Wi-Fi connected,
+// feeds the task watchdog, and accepts provisioning over the serial console
+// (see firmware/README.md). Build with -DFW_VERSION=\"x.y.z\" (the version
+// the heartbeat reports and OTA compares).
 #include <Arduino.h>
 #include <WiFi.h>
+#include <esp_task_wdt.h>
 
+#include "hx711.h"
 #include "job_execution.h"
 #include "job_persistence.h"
+#include "ota_slots.h"
 #include "src/core/job_runner.h"
+#include "src/core/ota.h"
+#include "src/crypto/mbedtls_image_verifier.h"
 
-#define FW_VERSION "0.1.0"
+#ifndef FW_VERSION
+#define FW_VERSION "0.0.0-dev"
+#endif
 
 using namespace yaguts;
 using namespace yaguts_arduino;
-
-// Board wiring: one motor driver enable pin per frasco, and each frasco's
-// calibrated flow in mg per second (measure: run 10 s, weigh, divide).
-static const uint8_t kMotorPins[] = {16, 17, 18, 19};
-static const uint32_t kFlowMgPerS[] = {2000, 2000, 1500, 1500};
-static const uint8_t kFrascos = sizeof kMotorPins;
 
 class SerialLog final : public LogSink {
  public:
   void line(const char* text) override { Serial.println(text); }
 };
 
-// Everything is allocated statically: no heap use after setup().
+// The longest call that blocks the loop is a long poll (wait + 10 s = 35 s) or
+// a TLS handshake; the watchdog must outlast it, and catches a hang beyond.
+static constexpr uint32_t kWatchdogMs = 60000;
+// Wi-Fi auto-reconnect does the work; only if it stays down this long is a
+// reconnect asked for (never a disconnect: that would drop a pending association).
+static constexpr uint32_t kWifiNudgeMs = 60000;
+
+// Everything is allocated statically: no heap use after setup() (mbedTLS
+// aside, while it parses the public key and verifies an image).
 static Settings settings;
 static NvsStore flash;
 static ArduinoHttp http;
 static ArduinoClock deviceClock;
 static ArduinoStatus deviceStatus;
 static SerialLog serialLog;
-static GpioActuator actuator(kMotorPins, kFrascos);
-static TimedDispenser dispenser(actuator, deviceClock, kFlowMgPerS, kFrascos);
+static EspOtaSlots slots;
+static MbedtlsImageVerifier verifier;
 static JobRunner* runner = nullptr;
 static uint32_t nextStepAt = 0;
-static uint32_t nextWifiAttemptAt = 0;
-static char serialLine[384];
+static uint32_t wifiDownSince = 0;
+static bool wifiWasUp = false;
+static char serialLine[kProvisioningLineCapacity];
 static size_t serialLength = 0;
+static char settingsError[160];
 
-static RunnerConfig makeConfig() {
-  RunnerConfig config;
-  config.fwVersion = FW_VERSION;
-  return config;
+namespace yaguts_arduino {
+void feedWatchdog() { esp_task_wdt_reset(); }
+}  // namespace yaguts_arduino
+
+static void startWatchdog() {
+  esp_task_wdt_config_t config = {};
+  config.timeout_ms = kWatchdogMs;
+  config.idle_core_mask = 0;
+  config.trigger_panic = true;  // a hung loop restarts the board; the boot rule does the rest
+  // The Arduino core has already started the task watchdog: reconfigure it.
+  if (esp_task_wdt_reconfigure(&config) != ESP_OK) esp_task_wdt_init(&config);
+  esp_task_wdt_add(nullptr);
 }
 
 static void startWifi() {
   WiFi.mode(WIFI_STA);
   WiFi.setAutoReconnect(true);
   WiFi.begin(settings.wifiSsid, settings.wifiPass);
+  wifiDownSince = millis();
 }
 
-// Reconnects with a 10 s spacing when the access point drops us. Dispensing
-// never waits for this: the runner only needs Wi-Fi to poll and report.
+// Logs changes; if the link stays down past kWifiNudgeMs, asks once per
+// period for a reconnect. Dispensing never waits for Wi-Fi.
 static void keepWifi() {
-  if (WiFi.status() == WL_CONNECTED) return;
+  const bool up = WiFi.status() == WL_CONNECTED;
   const uint32_t now = millis();
-  if (static_cast<int32_t>(now - nextWifiAttemptAt) < 0) return;
-  nextWifiAttemptAt = now + 10000;
-  Serial.println("wifi: reconnecting");
-  WiFi.disconnect();
-  WiFi.begin(settings.wifiSsid, settings.wifiPass);
+  if (up != wifiWasUp) {
+    Serial.println(up ? "wifi: connected" : "wifi: lost; auto-reconnect on");
+    wifiWasUp = up;
+    wifiDownSince = now;
+  }
+  if (!up && now - wifiDownSince >= kWifiNudgeMs) {
+    Serial.println("wifi: still down; asking for a reconnect");
+    WiFi.reconnect();
+    wifiDownSince = now;
+  }
 }
 
-// One JSON object per line, e.g.
-// {"wifi_ssid":"shop","wifi_pass":"...","server":"http://10.0.0.2:8080","token":"..."}
+// One JSON object per line (see firmware/README.md). Incomplete settings are
+// refused with the reason; nothing is stored then.
 static void readSerial() {
   while (Serial.available() > 0) {
     const int c = Serial.read();
@@ -75,12 +102,14 @@ static void readSerial() {
       if (serialLength == 0) continue;
       serialLine[serialLength] = '\0';
       serialLength = 0;
-      if (applyProvisioningLine(serialLine, &settings)) {
+      static Settings candidate;
+      if (applyProvisioningLine(serialLine, &candidate, settingsError, sizeof settingsError)) {
         Serial.println("provisioned; restarting");
         delay(100);
         ESP.restart();
       } else {
-        Serial.println("provisioning: expected one JSON object per line");
+        Serial.print("provisioning refused: ");
+        Serial.println(settingsError);
       }
     } else if (serialLength + 1 < sizeof serialLine) {
       serialLine[serialLength++] = static_cast<char>(c);
@@ -90,25 +119,61 @@ static void readSerial() {
 
 void setup() {
   Serial.begin(115200);
-  actuator.begin();  // motors off before anything else
+  startWatchdog();
   Serial.print("yaguts dispenser ");
   Serial.println(FW_VERSION);
+  if (!loadSettings(&settings, settingsError, sizeof settingsError)) {
+    Serial.print("settings: ");
+    Serial.println(settingsError);
+    Serial.println("send one JSON line: {\"wifi_ssid\",\"wifi_pass\",\"server\",\"token\",\"frascos\":[...]} (README)");
+    return;
+  }
+  static GpioActuator actuator(settings);
+  actuator.begin();  // motors off before anything else
+  static uint32_t flows[kMaxFrascos];
+  static uint32_t maxRun[kMaxFrascos];
+  for (uint8_t i = 0; i < settings.frascoCount; ++i) {
+    flows[i] = settings.frascos[i].flowMgPerS;
+    maxRun[i] = settings.frascos[i].maxRunMs;
+  }
+  static TimedDispenser timed(actuator, deviceClock, flows, settings.frascoCount);
+  timed.setMaxRunMs(maxRun);
+  static Hx711Scale scale(settings.scale.doutPin, settings.scale.sckPin, settings.scale.countsPerGram);
+  static ScaleDispenser weighed(actuator, scale, deviceClock, settings.frascoCount, 20, 600000);
+  weighed.setMaxRunMs(maxRun);
+  if (settings.scale.present) scale.begin();
+  static Dispenser* byFrasco[kMaxFrascos];
+  for (uint8_t i = 0; i < settings.frascoCount; ++i) {
+    byFrasco[i] = settings.frascos[i].byWeight ? static_cast<Dispenser*>(&weighed) : &timed;
+  }
+  static PerFrascoDispenser dispenser(byFrasco, settings.frascoCount);
+
+  if (!http.configure(settings)) Serial.println("server: https:// needs ca_cert (or insecure_tls); requests refused");
+  if (settings.otaPublicKey[0] != '\0' && !verifier.setPublicKey(settings.otaPublicKey)) {
+    Serial.println("ota_public_key unusable: updates will be refused");
+  }
   if (!flash.begin()) Serial.println("nvs: cannot open namespace yaguts_job");
-  const bool provisioned = loadSettings(&settings);
-  if (!provisioned) Serial.println("not provisioned: send {\"wifi_ssid\",\"wifi_pass\",\"server\",\"token\"}");
-  http.configure(settings.serverUrl, settings.token);
-  static JobRunner instance(makeConfig(), RunnerPorts{flash, http, dispenser, deviceClock, deviceStatus, serialLog},
+  RunnerConfig config;
+  config.fwVersion = FW_VERSION;
+  OtaConfig otaConfig;
+  otaConfig.fwVersion = FW_VERSION;
+  static OtaAgent ota(otaConfig, OtaPorts{flash, http, slots, verifier, deviceClock, serialLog});
+  static JobRunner instance(config, RunnerPorts{flash, http, dispenser, deviceClock, deviceStatus, serialLog, &ota},
                             static_cast<uint32_t>(ESP.getEfuseMac()));
   runner = &instance;
-  // The boot rule runs even unprovisioned: a job in flash resumes, its
-  // report waits for the network.
-  runner->boot();
-  if (provisioned) startWifi();
+  ota.boot();
+  runner->boot();  // the boot rule: a job in flash resumes, its report waits for the network
+  startWifi();
 }
 
 void loop() {
+  feedWatchdog();
   readSerial();
-  if (settings.wifiSsid[0] != '\0') keepWifi();
+  if (runner == nullptr) {
+    delay(10);
+    return;
+  }
+  keepWifi();
   const uint32_t now = millis();
   if (static_cast<int32_t>(now - nextStepAt) < 0) {
     delay(10);

@@ -6,16 +6,31 @@
 namespace yaguts_arduino {
 
 void GpioActuator::begin() {
-  for (uint8_t i = 0; i < count_; ++i) {
-    pinMode(pins_[i], OUTPUT);
-    digitalWrite(pins_[i], LOW);
+  for (uint8_t i = 0; i < settings_.frascoCount; ++i) {
+    const FrascoSettings& f = settings_.frascos[i];
+    pinMode(f.motorPin, OUTPUT);
+    digitalWrite(f.motorPin, LOW);
+    if (f.feedbackPin >= 0) pinMode(static_cast<uint8_t>(f.feedbackPin), INPUT);
   }
 }
 
 bool GpioActuator::set(uint8_t frasco, bool on) {
-  if (frasco >= count_) return false;
-  digitalWrite(pins_[frasco], on ? HIGH : LOW);
-  return true;
+  if (frasco >= settings_.frascoCount) return false;
+  const FrascoSettings& f = settings_.frascos[frasco];
+  digitalWrite(f.motorPin, on ? HIGH : LOW);
+  if (f.feedbackPin < 0) return true;  // no feedback: no claim either way
+  delay(kFeedbackSettleMs);
+  return (digitalRead(static_cast<uint8_t>(f.feedbackPin)) == HIGH) == on;
+}
+
+void ArduinoClock::sleepMs(uint32_t ms) {
+  // A motor run can last minutes: keep the watchdog fed while it does.
+  while (ms > 0) {
+    const uint32_t slice = ms < 1000 ? ms : 1000;
+    delay(slice);  // delay() yields to the Wi-Fi task
+    feedWatchdog();
+    ms -= slice;
+  }
 }
 
 bool ArduinoStatus::wifiConnected() { return WiFi.status() == WL_CONNECTED; }
@@ -31,24 +46,40 @@ bool ArduinoStatus::freeHeap(uint32_t* bytes) {
   return true;
 }
 
-void ArduinoHttp::configure(const char* baseUrl, const char* token) {
-  baseUrl_ = baseUrl;
-  snprintf(authorization_, sizeof authorization_, "Bearer %s", token);
+bool ArduinoHttp::configure(const Settings& settings) {
+  settings_ = &settings;
+  snprintf(authorization_, sizeof authorization_, "Bearer %s", settings.token);
+  const bool https = strncmp(settings.serverUrl, "https://", 8) == 0;
+  usable_ = strncmp(settings.serverUrl, "http://", 7) == 0 || https;
+  if (https && settings.caCert[0] != '\0') {
+    secure_.setCACert(settings.caCert);
+  } else if (https && settings.insecureTls) {
+    secure_.setInsecure();
+  } else if (https) {
+    usable_ = false;  // never an unauthenticated TLS connection by default
+  }
+  return usable_;
+}
+
+bool ArduinoHttp::open(HTTPClient& http, const char* path, uint32_t timeoutMs) {
+  if (!usable_ || snprintf(url_, sizeof url_, "%s%s", settings_->serverUrl, path) >= static_cast<int>(sizeof url_)) {
+    return false;
+  }
+  http.useHTTP10(true);
+  http.setReuse(false);
+  http.setTimeout(static_cast<uint16_t>(timeoutMs > 65000 ? 65000 : timeoutMs));
+  http.setConnectTimeout(static_cast<int32_t>(timeoutMs < 5000 ? timeoutMs : 5000));
+  NetworkClient& client = strncmp(url_, "https://", 8) == 0 ? static_cast<NetworkClient&>(secure_) : plain_;
+  if (!http.begin(client, url_)) return false;
+  http.addHeader("Authorization", authorization_);
+  return true;
 }
 
 yaguts::HttpResult ArduinoHttp::request(yaguts::HttpMethod method, const char* path, const char* body,
                                         size_t bodyLength, char* response, size_t capacity,
                                         uint32_t timeoutMs) {
-  if (snprintf(url_, sizeof url_, "%s%s", baseUrl_, path) >= static_cast<int>(sizeof url_)) {
-    return {yaguts::kHttpTransportError, 0};
-  }
   HTTPClient http;
-  http.useHTTP10(true);
-  http.setReuse(false);
-  http.setTimeout(static_cast<uint16_t>(timeoutMs > 65000 ? 65000 : timeoutMs));
-  http.setConnectTimeout(static_cast<int32_t>(timeoutMs < 5000 ? timeoutMs : 5000));
-  if (!http.begin(url_)) return {yaguts::kHttpTransportError, 0};
-  http.addHeader("Authorization", authorization_);
+  if (!open(http, path, timeoutMs)) return {yaguts::kHttpTransportError, 0};
   http.addHeader("Accept", "application/json");
   int status;
   if (method == yaguts::HttpMethod::Post) {
@@ -63,7 +94,7 @@ yaguts::HttpResult ArduinoHttp::request(yaguts::HttpMethod method, const char* p
   }
   // Stream the body into the caller's buffer: Content-Length if known, else until close.
   const int expected = http.getSize();
-  WiFiClient* stream = http.getStreamPtr();
+  NetworkClient* stream = http.getStreamPtr();
   size_t length = 0;
   const uint32_t deadline = millis() + timeoutMs;
   while (stream != nullptr && (expected < 0 || length < static_cast<size_t>(expected))) {
@@ -87,6 +118,61 @@ yaguts::HttpResult ArduinoHttp::request(yaguts::HttpMethod method, const char* p
   }
   http.end();
   return {status, length};
+}
+
+yaguts::HttpResult ArduinoHttp::download(const char* path, uint32_t from, yaguts::DownloadSink& sink,
+                                         uint32_t timeoutMs) {
+  HTTPClient http;
+  if (!open(http, path, timeoutMs)) return {yaguts::kHttpTransportError, 0};
+  char range[32];
+  snprintf(range, sizeof range, "bytes=%lu-", static_cast<unsigned long>(from));
+  http.addHeader("Range", range);
+  const char* wanted[] = {"Content-Range"};
+  http.collectHeaders(wanted, 1);
+  const int status = http.GET();
+  if (status <= 0) {
+    http.end();
+    return {status == HTTPC_ERROR_READ_TIMEOUT ? yaguts::kHttpTimeout : yaguts::kHttpTransportError, 0};
+  }
+  char expectedRange[24];
+  snprintf(expectedRange, sizeof expectedRange, "bytes %lu-", static_cast<unsigned long>(from));
+  const String contentRange = http.header("Content-Range");
+  const bool usable = (status == 206 && strncmp(contentRange.c_str(), expectedRange, strlen(expectedRange)) == 0) ||
+                      (status == 200 && from == 0);
+  if (!usable) {
+    http.end();
+    return {status == 206 ? yaguts::kHttpBadRange : status, 0};
+  }
+  const int expected = http.getSize();
+  NetworkClient* stream = http.getStreamPtr();
+  size_t accepted = 0;
+  uint32_t lastByteAt = millis();
+  while (stream != nullptr && (expected < 0 || accepted < static_cast<size_t>(expected))) {
+    feedWatchdog();
+    const int available = stream->available();
+    if (available <= 0) {
+      if (!stream->connected()) break;
+      if (millis() - lastByteAt > timeoutMs) {
+        http.end();
+        return {yaguts::kHttpTimeout, accepted};
+      }
+      delay(1);
+      continue;
+    }
+    size_t want = static_cast<size_t>(available) < sizeof chunk_ ? static_cast<size_t>(available) : sizeof chunk_;
+    if (expected >= 0 && want > static_cast<size_t>(expected) - accepted) want = static_cast<size_t>(expected) - accepted;
+    const size_t got = stream->readBytes(chunk_, want);
+    if (got == 0) continue;
+    lastByteAt = millis();
+    if (!sink.accept(chunk_, got)) {
+      http.end();
+      return {status, accepted};
+    }
+    accepted += got;
+  }
+  http.end();
+  const bool complete = expected < 0 || accepted == static_cast<size_t>(expected);
+  return {complete ? status : yaguts::kHttpTransportError, accepted};
 }
 
 }  // namespace yaguts_arduino

@@ -1,9 +1,12 @@
 #include "job_persistence.h"
 
-#include <ArduinoJson.h>
 #include <string.h>
 
 namespace yaguts_arduino {
+
+namespace {
+char storedLine[kProvisioningLineCapacity];
+}
 
 bool NvsStore::begin() { return prefs_.begin("yaguts_job", false); }
 
@@ -20,41 +23,30 @@ bool NvsStore::put(const char* key, const uint8_t* data, size_t length) {
   return prefs_.putBytes(key, data, length) == length;
 }
 
-namespace {
-
-void copyField(char* dst, size_t capacity, const char* src) {
-  if (src == nullptr) return;
-  strncpy(dst, src, capacity - 1);
-  dst[capacity - 1] = '\0';
-}
-
-}  // namespace
-
-bool loadSettings(Settings* s) {
+bool loadSettings(Settings* settings, char* error, size_t errorCapacity) {
   Preferences prefs;
-  if (!prefs.begin("yaguts_cfg", true)) return false;
-  prefs.getString("ssid", s->wifiSsid, sizeof s->wifiSsid);
-  prefs.getString("pass", s->wifiPass, sizeof s->wifiPass);
-  prefs.getString("server", s->serverUrl, sizeof s->serverUrl);
-  prefs.getString("token", s->token, sizeof s->token);
+  storedLine[0] = '\0';
+  if (!prefs.begin("yaguts_cfg", true)) {
+    snprintf(error, errorCapacity, "not provisioned");
+    return false;
+  }
+  const size_t length = prefs.getString("line", storedLine, sizeof storedLine);
   prefs.end();
-  return s->wifiSsid[0] != '\0' && s->serverUrl[0] != '\0' && s->token[0] != '\0';
+  if (length == 0 || storedLine[0] == '\0') {
+    snprintf(error, errorCapacity, "not provisioned");
+    return false;
+  }
+  return parseProvisioning(storedLine, strlen(storedLine), settings, error, errorCapacity);
 }
 
-bool applyProvisioningLine(const char* line, Settings* s) {
-  StaticJsonDocument<512> doc;
-  const DeserializationError error = deserializeJson(doc, line);
-  if (error) return false;
-  copyField(s->wifiSsid, sizeof s->wifiSsid, doc["wifi_ssid"] | static_cast<const char*>(nullptr));
-  copyField(s->wifiPass, sizeof s->wifiPass, doc["wifi_pass"] | static_cast<const char*>(nullptr));
-  copyField(s->serverUrl, sizeof s->serverUrl, doc["server"] | static_cast<const char*>(nullptr));
-  copyField(s->token, sizeof s->token, doc["token"] | static_cast<const char*>(nullptr));
+bool applyProvisioningLine(const char* line, Settings* settings, char* error, size_t errorCapacity) {
+  if (!parseProvisioning(line, strlen(line), settings, error, errorCapacity)) return false;
   Preferences prefs;
-  if (!prefs.begin("yaguts_cfg", false)) return false;
-  prefs.putString("ssid", s->wifiSsid);
-  prefs.putString("pass", s->wifiPass);
-  prefs.putString("server", s->serverUrl);
-  prefs.putString("token", s->token);
+  if (!prefs.begin("yaguts_cfg", false) || prefs.putString("line", line) != strlen(line)) {
+    snprintf(error, errorCapacity, "nvs: could not store the settings");
+    prefs.end();
+    return false;
+  }
   prefs.end();
   return true;
 }

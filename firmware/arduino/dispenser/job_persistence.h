@@ -4,6 +4,7 @@
 #pragma once
 #include <Preferences.h>
 
+#include "provisioning.h"
 #include "src/core/platform.h"
 
 namespace yaguts_arduino {
@@ -19,18 +20,13 @@ class NvsStore final : public yaguts::KeyValueStore {
   Preferences prefs_;
 };
 
-/// What a device needs to reach its server; set over the serial console.
-struct Settings {
-  char wifiSsid[33];
-  char wifiPass[65];
-  char serverUrl[128];  ///< e.g. http://yaguts.local:8080
-  char token[96];       ///< the device token from POST /devices
-};
+/// The provisioning line is what is stored (NVS namespace "yaguts_cfg", key
+/// "line"): parsed again at every boot with the same validation.
+constexpr size_t kProvisioningLineCapacity = 4096;
 
-/// Loads settings from NVS namespace "yaguts_cfg"; false if any is missing.
-bool loadSettings(Settings* settings);
-/// Applies a provisioning line: one JSON object with any of
-/// {"wifi_ssid", "wifi_pass", "server", "token"}. False if it is not valid JSON.
-bool applyProvisioningLine(const char* line, Settings* settings);
+/// Loads and parses the stored line. False (with a reason) if absent or invalid.
+bool loadSettings(Settings* settings, char* error, size_t errorCapacity);
+/// Validates a provisioning line and, only if it is complete, stores it.
+bool applyProvisioningLine(const char* line, Settings* settings, char* error, size_t errorCapacity);
 
 }  // namespace yaguts_arduino
