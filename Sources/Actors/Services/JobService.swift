@@ -18,7 +18,7 @@ public struct JobService: Sendable {
     public func create(userID: Int64, request: NewJob, idempotencyKey: String?) async throws -> (job: Job, replayed: Bool) {
         if let key = idempotencyKey, key.isEmpty || key.count > 200 {
             throw DomainError.invalid(message: "The Idempotency-Key header is not valid.",
-                                      fields: ["Idempotency-Key": "must be 1 to 200 characters"])
+                                      fields: ["Idempotency-Key": .length(1, 200)])
         }
         let canonical = try WireJSON.encodeString(request)
         let deviceID = request.deviceId

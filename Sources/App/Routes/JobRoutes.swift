@@ -17,15 +17,15 @@ enum JobRoutes {
         })
         router.get("/jobs", app.userRoute { request, user in
             let paging = try Paging(request)
-            var fields: [String: String] = [:]
+            var fields: [String: FieldProblem] = [:]
             var deviceID: Int64?
             if let text = request.head.queryValue("device_id") {
-                if let value = Int64(text), value > 0 { deviceID = value } else { fields["device_id"] = "must be a positive id" }
+                if let value = Int64(text), value > 0 { deviceID = value } else { fields["device_id"] = .positiveID }
             }
             var status: JobStatus?
             if let text = request.head.queryValue("status") {
                 if let value = JobStatus(rawValue: text) { status = value } else {
-                    fields["status"] = "must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                    fields["status"] = .notOneOf(JobStatus.allCases.map(\.rawValue))
                 }
             }
             if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
