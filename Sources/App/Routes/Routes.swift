@@ -12,6 +12,7 @@ enum Routes {
         DeviceProtocolRoutes.add(to: &router, app)
         LiveRoutes.add(to: &router, app)
         OperationsRoutes.add(to: &router, app)
+        ConfigRoutes.add(to: &router, app)
         router.staticFiles = publicFiles()
         return router
     }
