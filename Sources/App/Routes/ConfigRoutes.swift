@@ -1,13 +1,26 @@
+import Actors
 import YagutsRuntime
 
-/// `GET /config`: what the web UI needs to know about this server before it
-/// draws a page, so it never has to probe endpoints (a probe is a failed
-/// request in every browser console). Public: it reveals only switches.
+/// `GET /config`: what the web UI needs to know before it draws a page, so it
+/// never probes endpoints or asks `/me` just to learn it is signed out (each a
+/// failed request in the browser console). Public: it reveals only whether the
+/// simulator is on, and the caller's own user when the caller is signed in.
 enum ConfigRoutes {
-    struct Config: Encodable { let simulator: Bool }
+    struct Config: Encodable {
+        let simulator: Bool
+        let user: User?
+        enum CodingKeys: String, CodingKey { case simulator, user }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(simulator, forKey: .simulator)
+            try c.encode(user, forKey: .user) // null when signed out, like every optional field
+        }
+    }
 
     static func add(to router: inout Router, _ app: AppContext) {
-        let config = Config(simulator: app.configuration.simulator)
-        router.get("/config") { _ in try WireCoding.json(config) }
+        router.get("/config") { request in
+            let user = try? await app.auth.user(request).user
+            return try WireCoding.json(Config(simulator: app.configuration.simulator, user: user))
+        }
     }
 }
