@@ -1,10 +1,12 @@
-// The devices list: online state, firmware, last seen; "new device" shows its token once.
+// The devices list: presence, firmware, last seen, a stock summary; "new device"
+// shows its token once, with the firmware's provisioning line.
 
 import { validateNewDevice } from '../core/job-form.js';
 import { href } from '../core/routes.js';
 import { h, icon, mount, field } from '../ui/dom.js';
 import { formDialog } from '../ui/dialog.js';
-import { onlineBadge, lastSeenText, showDeviceToken } from './common.js';
+import { presenceBadge, lastSeen, showDeviceToken } from './common.js';
+import { stockLevel } from '../core/format.js';
 import { wsUrl, ReconnectingSocket } from '../ui/reconnecting-socket.js';
 import { errorText } from '../ui/dom.js';
 
@@ -24,7 +26,7 @@ export async function renderDevices(ctx, _route, main) {
     return null;
   }
   if (devices.length === 0) {
-    mount(list, h('li', { class: 'empty' }, icon('flask'), h('p', {}, t('devices.empty'))));
+    mount(list, h('li', { class: 'empty', 'data-testid': 'devices-empty' }, icon('flask'), h('p', {}, t('devices.empty'))));
     return null;
   }
   const rows = new Map();
@@ -60,16 +62,35 @@ export async function renderDevices(ctx, _route, main) {
   return () => clearInterval(timer);
 }
 
+/** How many bottles are empty or low, so a person sees what needs refilling without opening each device. */
+export function stockSummary(frascos) {
+  let empty = 0;
+  let low = 0;
+  for (const f of frascos) {
+    const level = stockLevel(f.stock_mg, f.capacity_mg);
+    if (level === 'empty') empty += 1;
+    else if (level === 'low') low += 1;
+  }
+  return { empty, low };
+}
+
 function deviceRow(ctx, d) {
   const { t, i18n } = ctx;
+  const { empty, low } = stockSummary(d.frascos);
+  const stock = empty || low
+    ? [empty ? h('span', { class: 'badge tone-bad' }, icon('warn'), i18n.tn('devices.emptyFrascos', empty)) : null,
+      low ? h('span', { class: 'badge tone-warn' }, icon('warn'), i18n.tn('devices.stockLow', low)) : null]
+    : h('span', { class: 'badge tone-ok' }, icon('check'), t('devices.stockOk'));
   return h('li', { class: 'device-row card', 'data-testid': `device-row-${d.id}`, 'data-device-id': d.id },
     h('div', { class: 'device-row-main' },
       h('a', { href: href('device', { id: d.id }), class: 'device-name', 'data-testid': `device-link-${d.id}` }, d.name),
-      onlineBadge(t, d.online, { 'data-testid': `device-online-${d.id}` })),
+      presenceBadge(t, d, { 'data-testid': `device-online-${d.id}` })),
     h('dl', { class: 'facts' },
       h('div', {}, h('dt', {}, t('device.frascos')), h('dd', {}, String(d.frascos.length))),
       h('div', {}, h('dt', {}, t('device.firmware')), h('dd', {}, d.fw_version || '—')),
-      h('div', {}, h('dt', {}, t('device.lastSeen')), h('dd', {}, h('time', { datetime: d.last_seen_at ?? '' }, lastSeenText(t, i18n.lang, d))))));
+      h('div', {}, h('dt', {}, t('device.lastSeen')), h('dd', {}, lastSeen(t, i18n.lang, d)))),
+    h('div', { class: 'stock-summary', 'data-testid': `device-stock-${d.id}`, 'data-empty': empty, 'data-low': low },
+      h('span', { class: 'muted' }, `${t('devices.stock')}:`), stock));
 }
 
 function newDevice(ctx) {
