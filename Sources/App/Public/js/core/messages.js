@@ -34,7 +34,7 @@ const ptBR = {
   'error.rateLimited': 'Muitas solicitações. Tente de novo em {seconds} s.',
 
   'validation.fixFields': 'Corrija os campos destacados.',
-  'validation.email': 'Informe um e-mail válido.',
+  'validation.email': 'Informe um e-mail válido, como ana@exemplo.com.',
   'validation.passwordRequired': 'Informe a senha.',
   'validation.passwordShort': 'A senha precisa ter pelo menos 10 caracteres.',
   'validation.nameRequired': 'Informe um nome.',
@@ -310,7 +310,7 @@ const en = {
   'error.rateLimited': 'Too many requests. Try again in {seconds} s.',
 
   'validation.fixFields': 'Please fix the highlighted fields.',
-  'validation.email': 'Enter a valid email.',
+  'validation.email': 'Enter a valid email, like ana@example.com.',
   'validation.passwordRequired': 'Enter the password.',
   'validation.passwordShort': 'The password needs at least 10 characters.',
   'validation.nameRequired': 'Enter a name.',

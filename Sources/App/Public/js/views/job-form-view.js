@@ -161,6 +161,9 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
       return;
     }
     runBtn.disabled = simBtn.disabled = false;
+    // Disabling the pressed button dropped focus to <body>; give it back so the
+    // monitor returns focus there when it closes.
+    e.submitter?.focus();
     onJobCreated?.(job);
     ctx.drafts.delete(draftKey);
     const monitor = new JobExecutionMonitor({ api: ctx.api, i18n, jobId: job.id, device, onClosed: onMonitorClosed, onStatus: onJobChanged, simulated: simulate, frascoDelayMs: simOptions?.frascoDelayMs }).open();

@@ -1,0 +1,332 @@
+"""The UI as a demanding person uses it: keyboard only, English and pt-BR,
+phone and desktop width, with an axe-core audit of every screen and dialog.
+
+axe-core comes from PyPI (`axe-core-python`, pinned in Tests/requirements.txt,
+which bundles axe.min.js); it is injected into the page and run there. Any
+violation of impact "serious" or "critical" fails the test (colour contrast of
+the green and red monitor rows included). Screenshots of every screen go to
+test-artifacts/screenshots/ (audit-*.png).
+
+Shares the server, the browser and the selectors with test_ui.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from test_ui import (  # noqa: F401  (server and browser are fixtures)
+    DESKTOP, PASSWORD, PHONE, S, attr, browser, click, el, fill, gone, server, shot, visible, wait, wait_attr,
+)
+
+axe_core_python = pytest.importorskip("axe_core_python")
+from axe_core_python.base import AXE_SCRIPT  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+# --------------------------------------------------------------------------
+# Audit and keyboard helpers
+# --------------------------------------------------------------------------
+def audit(d, name: str) -> None:
+    """Runs axe on the page as it is (an open dialog included), saves a screenshot, fails on serious/critical."""
+    shot(d, f"audit-{name}")
+    if not d.execute_script("return typeof window.axe === 'object'"):
+        d.execute_script(AXE_SCRIPT)
+    result = d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then((r) => done(r.violations), (e) => done({error: String(e)}));", AXE_TAGS)
+    assert not (isinstance(result, dict) and result.get("error")), f"axe failed on {name}: {result}"
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe on {name}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:4]}" for v in bad)
+
+
+def active_id(d) -> str:
+    return d.execute_script("return document.activeElement ? document.activeElement.id : ''")
+
+
+def keys(d, *sequence) -> None:
+    ActionChains(d).send_keys(*sequence).perform()
+
+
+def tab_to(d, css: str, limit: int = 80) -> None:
+    """Presses Tab until the focused element matches `css`: proves it is reachable by keyboard."""
+    for _ in range(limit):
+        if d.execute_script("return document.activeElement && document.activeElement.matches(arguments[0])", css):
+            return
+        keys(d, Keys.TAB)
+    raise AssertionError(f"{css} is not reachable with Tab (stuck at #{active_id(d)})")
+
+
+def type_into(d, css: str, text: str) -> None:
+    """Tabs to a field, clears it with the keyboard and types."""
+    tab_to(d, css)
+    ActionChains(d).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(Keys.BACKSPACE).perform()
+    if text:
+        keys(d, text)
+
+
+def press(d, css: str) -> None:
+    tab_to(d, css)
+    keys(d, Keys.ENTER)
+
+
+def no_console_errors(d, where: str) -> None:
+    """No failed request and no script error was logged (a 401/404/405 shows up here as SEVERE)."""
+    severe = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, f"console errors on {where}: {severe}"
+
+
+def requested(d) -> list[str]:
+    return d.execute_script("return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)")
+
+
+def click_centered(d, css: str) -> None:
+    """Clicks after scrolling the element to the middle (a sticky header may cover the top of the view)."""
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", visible(d, css))
+    click(d, css)
+
+
+def set_language(d, lang: str) -> None:
+    Select(el(d, S.lang)).select_by_value(lang)
+    wait(d).until(lambda x: x.execute_script("return document.documentElement.lang") == lang)
+
+
+# --------------------------------------------------------------------------
+# English, phone width, keyboard only
+# --------------------------------------------------------------------------
+def test_keyboard_only_english_phone_with_audit(server, browser):
+    d = browser
+    d.set_window_size(*PHONE)
+    d.get(server.url + "/")
+    el(d, S.ready)
+    d.execute_script("localStorage.setItem('yaguts.lang', 'en')")
+    d.refresh()
+    el(d, S.ready)
+    visible(d, S.login_email)
+    assert d.execute_script("return document.documentElement.lang") == "en"
+    audit(d, "phone-en-login")
+    # No probing: the login page asks /config only (no /me, no 401, no simulator probe).
+    assert "/me" not in requested(d) and "/config" in requested(d)
+    no_console_errors(d, "the login page")
+
+    press(d, S.goto_register)
+    visible(d, S.register_email)
+    # The browser's notion of an email is looser than the server's: the UI says it first, in English.
+    type_into(d, S.register_email, "ana@example")
+    type_into(d, S.register_password, PASSWORD)
+    keys(d, Keys.ENTER)
+    wait(d).until(lambda x: x.find_element(By.CSS_SELECTOR, "#register-email-error").text.strip())
+    assert el(d, "#register-email-error").text.strip() == "Enter a valid email, like ana@example.com."
+    audit(d, "phone-en-register-errors")
+    type_into(d, S.register_email, f"kbd-{time.time_ns()}@example.com")
+    keys(d, Keys.ENTER)
+    visible(d, S.device_new)
+
+    # The empty list says so across the whole width.
+    empty = visible(d, "[data-testid='devices-empty']")
+    assert empty.size["width"] > PHONE[0] * 0.6, "the empty message must not be squeezed to one side"
+    audit(d, "phone-en-devices-empty")
+
+    press(d, S.device_new)
+    visible(d, "[data-testid='device-new-dialog']")
+    audit(d, "phone-en-new-device-dialog")
+    type_into(d, S.device_name_input, "Counter")
+    type_into(d, S.device_frascos_input, "2")
+    keys(d, Keys.ENTER)
+
+    # Onboarding: token, server address, and the firmware's provisioning line (firmware/README.md's format).
+    visible(d, S.token_dialog)
+    token = el(d, S.token_value).get_attribute("value")
+    assert el(d, "#device-server-url").get_attribute("value") == server.url
+    line = el(d, "#device-provisioning").get_attribute("value")
+    assert line == (f'{{"wifi_ssid": "WIFI_NAME", "wifi_pass": "WIFI_PASSWORD", '
+                    f'"server": "{server.url}", "token": "{token}"}}')
+    assert json.loads(line)["token"] == token
+    for copy in ("#device-token-value-copy", "#device-server-url-copy", "#device-provisioning-copy"):
+        visible(d, copy)
+    audit(d, "phone-en-token-dialog")
+    press(d, S.token_close)
+    wait(d).until(lambda x: re.search(r"#/devices/(\d+)$", x.current_url))
+    visible(d, S.frasco.format(i=1))
+    assert active_id(d) == "device-name", "a new page puts focus on its heading"
+    assert attr(d, S.device_online, "data-presence") == "offline"
+    audit(d, "phone-en-device-page")
+
+    # Refill by keyboard; focus comes back to the Refill button although its card was re-drawn.
+    press(d, S.frasco_refill.format(i=0))
+    visible(d, S.refill_grams)
+    type_into(d, S.refill_grams, "5")
+    keys(d, Keys.ENTER)
+    wait_attr(d, S.frasco.format(i=0), "data-stock-mg", "5000")
+    gone(d, "[data-testid='refill-dialog']")
+    wait(d).until(lambda x: active_id(x) == "frasco-0-refill", "focus did not return to the refill button")
+
+    # A capacity, then a refill over it: the server's code is shown in English and grams.
+    press(d, S.frasco_edit.format(i=0))
+    type_into(d, S.capacity_input, "10")
+    keys(d, Keys.ENTER)
+    gone(d, "[data-testid='frasco-edit-dialog']")
+    wait(d).until(lambda x: active_id(x) == "frasco-0-edit")
+    press(d, S.frasco_refill.format(i=0))
+    type_into(d, S.refill_grams, "20")
+    keys(d, Keys.ENTER)
+    wait(d).until(lambda x: x.find_element(By.CSS_SELECTOR, "#refill-grams-error").text.strip())
+    assert el(d, "#refill-grams-error").text.strip() == "At most 5 g fits."
+    assert "frasco" not in d.find_element(By.CSS_SELECTOR, "[data-testid='refill-dialog']").text.lower()
+    audit(d, "phone-en-refill-over-capacity")
+    # That refusal is the only failed request so far (the browser logs every 4xx).
+    logged = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
+    assert len(logged) == 1 and "/frascos/0/refill" in logged[0] and "422" in logged[0], logged
+    keys(d, Keys.ESCAPE)
+    gone(d, "[data-testid='refill-dialog']")
+    wait(d).until(lambda x: active_id(x) == "frasco-0-refill")
+
+    # The job form warns (does not block) when a job asks more than the bottle holds.
+    type_into(d, S.job_item_grams.format(i=0), "8")
+    warning = visible(d, "[data-testid='job-stock-warning-0']")
+    assert warning.text.strip() == "The job asks 8 g from bottle 1, which holds 5 g. The device decides: it dispenses what there is."
+    audit(d, "phone-en-job-form-stock-warning")
+
+    # Simulate by keyboard. The simulation is never the real device being online.
+    press(d, S.job_simulate)
+    job_id = int(visible(d, S.monitor).get_attribute("data-job-id"))
+    visible(d, "[data-testid='monitor-simulation']")
+    wait_attr(d, S.device_online, "data-presence", "simulating", timeout=10)
+    assert attr(d, S.device_online, "data-online") == "false"
+    # The jobs list behind the dialog follows the job live.
+    wait_attr(d, S.device_job_row.format(id=job_id), "data-status", {"running", "done"}, timeout=15)
+    wait_attr(d, S.monitor_status, "data-status", "done", timeout=20)
+    # Asked 8 g, dispensed 8 g, but only 5 g were in the bottle: the dialog says what stock really lost.
+    detail = "[data-testid='monitor-item-0-detail']"
+    wait_attr(d, detail, "data-clamped", "true")
+    assert el(d, detail).text.strip() == "asked 8 g, dispensed 8 g, deducted 5 g: the stock ran out"
+    click(d, S.monitor_keep_open)
+    audit(d, "phone-en-monitor-done-clamped")
+    keys(d, Keys.ESCAPE)
+    gone(d, S.monitor)
+    wait(d).until(lambda x: active_id(x) == "job-simulate", "focus did not return to Simulate")
+
+    # After the simulation the real device is still offline, never "seen".
+    wait_attr(d, S.device_online, "data-presence", "offline", timeout=10)
+    assert el(d, "[data-testid='device-online']").text.strip() == "Offline"
+    # The history explains the clamp in words and grams.
+    row = visible(d, S.movements.format(reason="dispense"))
+    assert "asked 8 g, deducted 5 g: the stock ran out" in row.text
+    assert attr(d, S.frasco.format(i=0), "data-stock-mg") == "0"
+    audit(d, "phone-en-device-after-run")
+    no_console_errors(d, "the device page")
+
+    # The device list: presence, stock summary in English plurals.
+    press(d, "#nav-devices")
+    summary = visible(d, "[data-testid^='device-stock-']")
+    assert summary.get_attribute("data-empty") == "2"
+    assert "2 bottles empty" in summary.text
+    audit(d, "phone-en-devices")
+    no_console_errors(d, "the device list")
+    d.set_window_size(*DESKTOP)
+
+
+# --------------------------------------------------------------------------
+# pt-BR, desktop: errors, notes, language switch, token rotation, silence, history
+# --------------------------------------------------------------------------
+def test_portuguese_desktop_history_silence_and_rotation_with_audit(server, browser):
+    d = browser
+    from test_ui import create_device, fill_job, refill, sign_up
+    sign_up(d, server, f"ptbr-{time.time_ns()}@example.com")
+    audit(d, "desktop-pt-devices-empty")
+    device_id = create_device(d, "Bancada", 2)
+    refill(d, 0, "50", 50_000)
+    refill(d, 1, "50", 50_000)
+
+    # An adjustment with a note: the note shows in the history.
+    click(d, "#frasco-1-adjust")
+    fill(d, "#adjust-grams", "49,5")
+    fill(d, "#adjust-note", "pesado na balança")
+    click(d, "#adjust-submit")
+    wait_attr(d, S.frasco.format(i=1), "data-stock-mg", "49500")
+    adjust_row = visible(d, S.movements.format(reason="adjust"))
+    assert "pesado na balança" in adjust_row.text
+    # Stock history of one bottle.
+    Select(el(d, "#movements-filter")).select_by_value("1")
+    wait(d).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "[data-testid='movements'] tr[data-reason]")) == 2)
+    assert all("Frasco 2" in r.text for r in d.find_elements(By.CSS_SELECTOR, "[data-testid='movements'] tr[data-reason]"))
+    audit(d, "desktop-pt-device-page")
+
+    # A half-filled job survives a language switch.
+    fill_job(d, [(0, "3"), (1, "2,5")])
+    set_language(d, "en")
+    wait(d).until(lambda x: x.find_element(By.CSS_SELECTOR, S.job_run).text.strip() == "Run")
+    assert el(d, S.job_item_grams.format(i=0)).get_attribute("value") == "3"
+    assert el(d, S.job_item_grams.format(i=1)).get_attribute("value") == "2,5"
+    audit(d, "desktop-en-device-page")
+    set_language(d, "pt-BR")
+    wait(d).until(lambda x: x.find_element(By.CSS_SELECTOR, S.job_run).text.strip() == "Executar")
+
+    # A Wi-Fi drop: progress stops, the dialog says since when nothing was heard.
+    visible(d, S.job_simulate)
+    if el(d, "#sim-options").get_attribute("open") is None:
+        click(d, S.sim_summary)
+    fill(d, S.sim_delay, "300")
+    click(d, "#sim-wifi-drop")
+    Select(el(d, "#sim-drop-at")).select_by_value("1")
+    fill(d, "#sim-drop-seconds", "6")
+    click(d, S.job_simulate)
+    job_id = int(visible(d, S.monitor).get_attribute("data-job-id"))
+    waiting = visible(d, "[data-testid='monitor-waiting']", timeout=15)
+    assert re.fullmatch(r"Aguardando o dispositivo — ouvido pela última vez há \d+ s\.", waiting.text.strip()), waiting.text
+    assert not d.find_elements(By.CSS_SELECTOR, "[data-testid='monitor-device-offline']"), "a simulation is not the device offline"
+    audit(d, "desktop-pt-monitor-waiting")
+    wait_attr(d, S.monitor_status, "data-status", "done", timeout=30)
+    gone(d, "[data-testid='monitor-waiting']")
+    assert el(d, S.monitor_item.format(i=0)).text.count("dosados") == 1
+    audit(d, "desktop-pt-monitor-done")
+    click(d, S.monitor_close)
+    gone(d, S.monitor)
+    wait(d).until(lambda x: active_id(x) == "job-simulate")
+
+    # Rotating the token asks first and says the device will be disconnected.
+    click_centered(d, "#device-rotate-token")
+    confirm = visible(d, "[data-testid='rotate-confirm']")
+    assert "desconectado" in confirm.text
+    audit(d, "desktop-pt-rotate-confirm")
+    keys(d, Keys.ESCAPE)
+    gone(d, "[data-testid='rotate-confirm']")
+    wait(d).until(lambda x: active_id(x) == "device-rotate-token")
+    click_centered(d, "#device-rotate-token")
+    click(d, "#rotate-confirm-yes")
+    visible(d, S.token_dialog)
+    assert "Endereço do servidor" in el(d, S.token_dialog).text
+    click(d, S.token_close)
+    gone(d, S.token_dialog)
+
+    # Job history: search and dates; a phone-width look too.
+    click(d, "#nav-jobs")
+    visible(d, f"[data-testid='job-row-{job_id}']")
+    fill(d, "#job-filter-search", f"#{job_id}")
+    wait(d).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "[data-testid='job-list'] > li.job-row")) == 1)
+    today = d.execute_script("const d = new Date(); return d.toISOString().slice(0, 10)")
+    d.execute_script("const i = document.getElementById('job-filter-to'); i.value = '2000-01-01'; i.dispatchEvent(new Event('input', {bubbles: true}))")
+    visible(d, "[data-testid='jobs-empty']")
+    assert today > "2000-01-01"
+    d.execute_script("const i = document.getElementById('job-filter-to'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true}))")
+    visible(d, f"[data-testid='job-row-{job_id}']")
+    assert "1 item" not in el(d, f"[data-testid='job-row-{job_id}']").text
+    assert "2 itens" in el(d, f"[data-testid='job-row-{job_id}']").text
+    audit(d, "desktop-pt-jobs")
+    d.set_window_size(*PHONE)
+    audit(d, "phone-pt-jobs")
+    click(d, "#nav-devices")
+    visible(d, f"[data-testid='device-row-{device_id}']")
+    audit(d, "phone-pt-devices")
+    d.set_window_size(*DESKTOP)
+    no_console_errors(d, "the pt-BR pages")
