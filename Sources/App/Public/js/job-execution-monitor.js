@@ -286,6 +286,8 @@ export class JobExecutionMonitor {
       h('div', { class: 'item-main' },
         h('span', { class: 'item-name' }, this.frascoName(it.frascoIndex)),
         h('span', { class: 'item-amount' }, formatMg(it.amountMg, lang))),
-      h('div', { class: 'item-state' }, h('strong', {}, t(`itemStatus.${it.status}`)), detail));
+      // A clamp note is a sentence: it gets the row's full width below, not the narrow status column.
+      h('div', { class: 'item-state' }, h('strong', {}, t(`itemStatus.${it.status}`)), detail?.dataset.clamped ? null : detail),
+      detail?.dataset.clamped ? detail : null);
   }
 }

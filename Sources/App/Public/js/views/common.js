@@ -67,7 +67,7 @@ export function provisioningLine(serverUrl, token) {
 /** A read-only value with its copy button; the status line says when it was copied. */
 function copyable(t, { id, label, value, copyLabel, multiline = false, status }) {
   const input = multiline
-    ? h('textarea', { id, 'data-testid': id, readonly: true, rows: 3, class: 'mono', spellcheck: 'false' }, value)
+    ? h('textarea', { id, 'data-testid': id, readonly: true, rows: 4, class: 'mono', spellcheck: 'false' }, value)
     : h('input', { id, 'data-testid': id, readonly: true, value, class: 'mono' });
   const copy = h('button', {
     type: 'button', class: 'btn', id: `${id}-copy`, 'data-testid': `${id}-copy`,
@@ -81,7 +81,7 @@ function copyable(t, { id, label, value, copyLabel, multiline = false, status })
       status.textContent = t('token.copied');
     },
   }, icon('copy'), copyLabel);
-  return [h('label', { for: id }, label), h('div', { class: 'row copy-row' }, input, copy)];
+  return [h('label', { for: id, class: 'copy-label' }, label), h('div', { class: 'row copy-row' }, input, copy)];
 }
 
 /** Shows a device token once, with the server address and the firmware's provisioning line to copy. */

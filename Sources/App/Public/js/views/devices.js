@@ -6,7 +6,7 @@ import { href } from '../core/routes.js';
 import { h, icon, mount, field } from '../ui/dom.js';
 import { formDialog } from '../ui/dialog.js';
 import { presenceBadge, lastSeen, showDeviceToken } from './common.js';
-import { stockLevel } from '../core/format.js';
+import { stockLevel, formatMg } from '../core/format.js';
 import { wsUrl, ReconnectingSocket } from '../ui/reconnecting-socket.js';
 import { errorText } from '../ui/dom.js';
 
@@ -90,7 +90,14 @@ function deviceRow(ctx, d) {
       h('div', {}, h('dt', {}, t('device.firmware')), h('dd', {}, d.fw_version || '—')),
       h('div', {}, h('dt', {}, t('device.lastSeen')), h('dd', {}, lastSeen(t, i18n.lang, d)))),
     h('div', { class: 'stock-summary', 'data-testid': `device-stock-${d.id}`, 'data-empty': empty, 'data-low': low },
-      h('span', { class: 'muted' }, `${t('devices.stock')}:`), stock));
+      h('span', { class: 'muted' }, `${t('devices.stock')}:`), stock),
+    h('ul', { class: 'mini-stock', 'aria-label': `${t('devices.stock')} · ${d.name}` }, d.frascos.map((f) => {
+      const level = stockLevel(f.stock_mg, f.capacity_mg);
+      return h('li', { 'data-level': level },
+        h('span', {}, f.ingredient ? `${t('frasco.label', { n: f.index + 1 })} · ${f.ingredient}` : t('frasco.label', { n: f.index + 1 })),
+        h('span', { class: `amount ${level === 'empty' ? 'tone-text-bad' : level === 'low' ? 'tone-text-warn' : ''}`.trim() },
+          f.capacity_mg != null ? t('frasco.stockOf', { stock: formatMg(f.stock_mg, i18n.lang), capacity: formatMg(f.capacity_mg, i18n.lang) }) : formatMg(f.stock_mg, i18n.lang)));
+    })));
 }
 
 function newDevice(ctx) {

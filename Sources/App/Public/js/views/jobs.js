@@ -45,7 +45,7 @@ export async function renderJobs(ctx, route, main) {
       h('div', { class: 'field' }, h('label', { for: 'job-filter-status' }, t('jobs.status')), statusSel),
       h('div', { class: 'field' }, h('label', { for: 'job-filter-from' }, t('jobs.from')), fromInput),
       h('div', { class: 'field' }, h('label', { for: 'job-filter-to' }, t('jobs.to')), toInput),
-      h('div', { class: 'field' }, h('label', { for: 'job-filter-search' }, t('jobs.search')), searchInput,
+      h('div', { class: 'field field-search' }, h('label', { for: 'job-filter-search' }, t('jobs.search')), searchInput,
         h('small', { class: 'hint', id: 'job-filter-search-hint' }, t('jobs.searchHint')))),
     list, more);
 
