@@ -277,6 +277,7 @@ def test_portuguese_desktop_history_silence_and_rotation_with_audit(server, brow
     if el(d, "#sim-options").get_attribute("open") is None:
         click(d, S.sim_summary)
     fill(d, S.sim_delay, "300")
+    click(d, "#sim-fail-0")  # a red row next to a green one, for the contrast audit
     click(d, "#sim-wifi-drop")
     Select(el(d, "#sim-drop-at")).select_by_value("1")
     fill(d, "#sim-drop-seconds", "6")
@@ -286,10 +287,12 @@ def test_portuguese_desktop_history_silence_and_rotation_with_audit(server, brow
     assert re.fullmatch(r"Aguardando o dispositivo — ouvido pela última vez há \d+ s\.", waiting.text.strip()), waiting.text
     assert not d.find_elements(By.CSS_SELECTOR, "[data-testid='monitor-device-offline']"), "a simulation is not the device offline"
     audit(d, "desktop-pt-monitor-waiting")
-    wait_attr(d, S.monitor_status, "data-status", "done", timeout=30)
+    wait_attr(d, S.monitor_status, "data-status", "done_partial", timeout=30)
     gone(d, "[data-testid='monitor-waiting']")
-    assert el(d, S.monitor_item.format(i=0)).text.count("dosados") == 1
-    audit(d, "desktop-pt-monitor-done")
+    # The server's own failure text arrives translated; the ok row says what was dispensed.
+    assert el(d, S.monitor_item_error.format(i=0)).text.strip() == "falha simulada"
+    assert el(d, S.monitor_item.format(i=1)).text.count("2,5 g dosados") == 1
+    audit(d, "desktop-pt-monitor-done-partial")
     click(d, S.monitor_close)
     gone(d, S.monitor)
     wait(d).until(lambda x: active_id(x) == "job-simulate")
