@@ -1,5 +1,16 @@
 // Boot: session, i18n, header, hash router. Each view is a function
 // (ctx, route) → optional cleanup, rendered into <main id="main">.
+//
+// Adding a screen (recipes, webhooks, firmware updates…): a view module in
+// views/ exporting render(ctx, route, main); its route in core/routes.js
+// (TABLE and href); one line in VIEWS below (and a nav link if it is a top-level
+// page); its texts appended to core/messages.js in BOTH languages (the node
+// tests fail on a missing one); new server error codes in core/errors.js and
+// docs/api.md. What a view gets in ctx: t/tn (texts, plurals), i18n, api,
+// user, config ({simulator}), drafts (form state that survives re-renders),
+// navigate, toast. Dialogs come from ui/dialog.js (focus returns to the opener),
+// server errors are shown with showApiError (never the server's English), live
+// times are <time data-relative> and tick by themselves.
 
 import { createApi } from './core/api.js';
 import { createI18n, LANGUAGES } from './core/i18n.js';
