@@ -44,10 +44,10 @@ public struct DeviceProtocol: Sendable {
 
     public func heartbeat(_ device: DeviceIdentity, _ heartbeat: Heartbeat) async throws {
         guard !heartbeat.fwVersion.isEmpty, heartbeat.fwVersion.count <= 64 else {
-            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": "must be 1 to 64 characters"])
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": .length(1, 64)])
         }
         guard heartbeat.uptimeS >= 0 else {
-            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["uptime_s": "must not be negative"])
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["uptime_s": .atLeast(0)])
         }
         let deviceID = device.deviceID
         let version = heartbeat.fwVersion
