@@ -9,7 +9,7 @@ import Testing
 @Suite("Field codes")
 struct FieldCodeTests {
     static let every: [FieldProblem] = [
-        .required, .unknownField, .notNull, .invalidValue, .positiveID, .integerInRange, .notOneOf(["a"]),
+        .required, .unknownField, .notNull, .invalidValue, .positiveID, .integerInRange, .timestamp, .notOneOf(["a"]),
         .wrongType("integer"), .wrongType("string"), .wrongType("boolean"), .wrongType("number"),
         .wrongType("array"), .wrongType("object"),
         .outOfRange(1, 16), .atLeast(1), .atLeast(0), .atMost(5), .length(1, 100), .maxLength(500),

@@ -317,11 +317,15 @@ def test_portuguese_desktop_history_silence_and_rotation_with_audit(server, brow
     visible(d, f"[data-testid='job-row-{job_id}']")
     fill(d, "#job-filter-search", f"#{job_id}")
     wait(d).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "[data-testid='job-list'] > li.job-row")) == 1)
-    today = d.execute_script("const d = new Date(); return d.toISOString().slice(0, 10)")
-    d.execute_script("const i = document.getElementById('job-filter-to'); i.value = '2000-01-01'; i.dispatchEvent(new Event('input', {bubbles: true}))")
+    today = d.execute_script("const d = new Date(); const p = (n) => String(n).padStart(2, '0');"
+                             "return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`")
+    # Dates are asked of the server: up to a day long past finds nothing, up to today finds the job.
+    set_date = "const i = document.getElementById(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('change', {bubbles: true}))"
+    fill(d, "#job-filter-search", "")
+    d.execute_script(set_date, "job-filter-to", "2000-01-01")
     visible(d, "[data-testid='jobs-empty']")
-    assert today > "2000-01-01"
-    d.execute_script("const i = document.getElementById('job-filter-to'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true}))")
+    d.execute_script(set_date, "job-filter-from", today)
+    d.execute_script(set_date, "job-filter-to", today)
     visible(d, f"[data-testid='job-row-{job_id}']")
     assert "1 item" not in el(d, f"[data-testid='job-row-{job_id}']").text
     assert "2 itens" in el(d, f"[data-testid='job-row-{job_id}']").text

@@ -64,3 +64,32 @@ def test_config_names_the_simulator_and_the_caller_without_a_401(server, api, us
 def test_config_without_the_simulator(server_factory):
     plain = server_factory()
     assert plain.api.get("/config").json == {"simulator": False, "user": None}
+
+
+def test_history_filters_by_bottle_and_by_creation_time(api, user):
+    device = api.device(user, frascos=3, stock={0: 1_000, 1: 2_000, 2: 3_000})
+    only = api.get(f"/devices/{device.id}/stock/movements?frasco_index=1", who=user).json["movements"]
+    assert [(m["frasco_index"], m["delta_mg"]) for m in only] == [(1, 2_000)]
+    paged = api.get(f"/devices/{device.id}/stock/movements?frasco_index=2&limit=1", who=user).json["movements"]
+    assert [m["frasco_index"] for m in paged] == [2]
+    assert codes(api.get(f"/devices/{device.id}/stock/movements?frasco_index=16", who=user)) == {
+        "frasco_index": {"code": "out_of_range", "min": 0, "max": 15}}
+
+    first = api.job(user, device, [(0, 10)])
+    second = api.job(user, device, [(1, 10)])
+    def ids(query: str) -> list[int]:
+        reply = api.get(f"/jobs?{query}", who=user)
+        assert reply.status == 200, reply.body
+        return [j["id"] for j in reply.json["jobs"]]
+    # Bounds at the jobs' own creation times: from is inclusive, before exclusive
+    # (expected lists come from the times themselves: two jobs may share a millisecond).
+    newest_first = [second, first]
+    at = second["created_at"]
+    assert ids(f"created_from={at}") == [j["id"] for j in newest_first if j["created_at"] >= at]
+    assert ids(f"created_before={at}") == [j["id"] for j in newest_first if j["created_at"] < at]
+    assert ids(f"created_from={first['created_at']}&created_before={at}") == [
+        j["id"] for j in newest_first if first["created_at"] <= j["created_at"] < at]
+    assert ids("created_from=2000-01-01T00:00:00Z&created_before=2000-01-02T00:00:00-03:00") == []
+    assert ids("created_from=2000-01-01T00:00:00.5Z") == [second["id"], first["id"]]
+    assert codes(api.get("/jobs?created_from=yesterday&created_before=2026-13-01T00:00:00Z", who=user)) == {
+        "created_from": {"code": "timestamp"}, "created_before": {"code": "timestamp"}}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stockShortfalls, deductionsByPosition, movementNote, clampedReportMg } from '../../Sources/App/Public/js/core/stock.js';
-import { jobMatches, localDay } from '../../Sources/App/Public/js/core/job-filter.js';
+import { jobMatches, localDay, dayRange } from '../../Sources/App/Public/js/core/job-filter.js';
 import { createI18n } from '../../Sources/App/Public/js/core/i18n.js';
 
 const frascos = [{ index: 0, stock_mg: 8000 }, { index: 1, stock_mg: 50000 }, { index: 2, stock_mg: 0 }];
@@ -49,14 +49,19 @@ test('requested vs really deducted per item, matched through the job\'s movement
   ]);
 });
 
-test('job history: date range (inclusive, local days) and search over number, device and ingredients', () => {
+test('job history: a range of local days becomes the server\'s instants, the end day included', () => {
+  assert.deepEqual(dayRange('', ''), {});
+  const r = dayRange('2026-11-29', '2026-11-30');
+  assert.equal(r.createdFrom, new Date(2026, 10, 29).toISOString());
+  assert.equal(r.createdBefore, new Date(2026, 11, 1).toISOString(), 'before the start of the day after "to"');
+  assert.deepEqual(Object.keys(dayRange('2026-11-29', 'garbage')), ['createdFrom']);
+  assert.equal(localDay(new Date(2026, 10, 29, 23, 59).toISOString()), '2026-11-29');
+});
+
+test('job history search: number, device and ingredients, every word', () => {
   const job = { id: 42, created_at: new Date(2026, 10, 29, 12, 0).toISOString() };
   const ctx = { deviceName: 'Bancada 1', ingredients: ['Açúcar', 'Sal'] };
-  assert.equal(localDay(job.created_at), '2026-11-29');
   assert.equal(jobMatches(job, {}, ctx), true);
-  assert.equal(jobMatches(job, { from: '2026-11-29', to: '2026-11-29' }, ctx), true);
-  assert.equal(jobMatches(job, { from: '2026-11-30' }, ctx), false);
-  assert.equal(jobMatches(job, { to: '2026-11-28' }, ctx), false);
   assert.equal(jobMatches(job, { search: '#42' }, ctx), true);
   assert.equal(jobMatches(job, { search: 'bancada açúcar' }, ctx), true);
   assert.equal(jobMatches(job, { search: 'BANCADA' }, ctx), true);

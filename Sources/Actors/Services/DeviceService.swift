@@ -79,9 +79,12 @@ public struct DeviceService: Sendable {
         return try await dispenser.withStock(id) { try await $0.adjust(index: index, stockMg: stockMg, note: note) }
     }
 
-    public func movements(userID: Int64, id: Int64, limit: Int, before: Int64?) async throws -> [Movement] {
+    /// The ledger newest first; `frascoIndex` keeps one bottle's history.
+    public func movements(userID: Int64, id: Int64, limit: Int, before: Int64?, frascoIndex: Int? = nil) async throws -> [Movement] {
         try await requireOwned(userID: userID, id: id)
-        return try await dispenser.database.read { try DeviceQueries.movements($0, deviceID: id, limit: limit, before: before) }
+        return try await dispenser.database.read {
+            try DeviceQueries.movements($0, deviceID: id, limit: limit, before: before, frascoIndex: frascoIndex)
+        }
     }
 
     /// The device a device token belongs to.

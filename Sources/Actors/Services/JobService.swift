@@ -49,9 +49,12 @@ public struct JobService: Sendable {
         try await dispenser.withJob(id) { try await $0.job(forUser: userID) }
     }
 
-    public func list(userID: Int64, deviceID: Int64?, status: JobStatus?, limit: Int, before: Int64?) async throws -> [Job] {
+    /// `createdFrom` (inclusive) and `createdBefore` (exclusive) are server-format timestamps (``Timestamp``).
+    public func list(userID: Int64, deviceID: Int64?, status: JobStatus?, limit: Int, before: Int64?,
+                     createdFrom: String? = nil, createdBefore: String? = nil) async throws -> [Job] {
         try await dispenser.database.read {
-            try JobQueries.jobs($0, userID: userID, deviceID: deviceID, status: status, limit: limit, before: before)
+            try JobQueries.jobs($0, userID: userID, deviceID: deviceID, status: status, limit: limit, before: before,
+                                createdFrom: createdFrom, createdBefore: createdBefore)
         }
     }
 

@@ -28,9 +28,16 @@ enum JobRoutes {
                     fields["status"] = .notOneOf(JobStatus.allCases.map(\.rawValue))
                 }
             }
+            // A time range on created_at: from inclusive, before exclusive (a person's local day is two instants).
+            var range: [String: String] = [:]
+            for name in ["created_from", "created_before"] {
+                guard let text = request.head.queryValue(name) else { continue }
+                if let time = QueryTime.parse(text) { range[name] = time } else { fields[name] = .timestamp }
+            }
             if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
             let jobs = try await app.jobs.list(userID: user.id, deviceID: deviceID, status: status,
-                                               limit: paging.limit, before: paging.before)
+                                               limit: paging.limit, before: paging.before,
+                                               createdFrom: range["created_from"], createdBefore: range["created_before"])
             return try WireCoding.json(Many(jobs: jobs))
         })
         router.get("/jobs/:id", app.userRoute { request, user in

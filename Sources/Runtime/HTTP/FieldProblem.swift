@@ -33,6 +33,7 @@ public struct FieldProblem: Sendable, Equatable, CustomStringConvertible,
     public static let invalidValue = FieldProblem(code: "invalid_value", message: "is not a valid value")
     public static let positiveID = FieldProblem(code: "positive_id", message: "must be a positive id")
     public static let integerInRange = FieldProblem(code: "integer_in_range", message: "must be an integer within range")
+    public static let timestamp = FieldProblem(code: "timestamp", message: "must be an RFC 3339 time, e.g. 2026-11-29T00:00:00Z")
     /// The allowed values are named in the message only: a client offers its own choices.
     public static func notOneOf(_ allowed: [String]) -> FieldProblem {
         FieldProblem(code: "not_one_of", message: "must be one of \(allowed.joined(separator: ", "))")

@@ -131,9 +131,9 @@ export function createApi({ fetch: fetchFn, tokenStore, baseUrl = '', onUnauthor
       const body = note ? { stock_mg: stockMg, note } : { stock_mg: stockMg };
       return (await request('POST', `/devices/${id}/frascos/${index}/adjust`, { body })).frasco;
     },
-    async movements(id, { limit = 20, before } = {}) {
-      // `before` pages back through the ledger; the UI filters bottles on what it loaded.
-      return (await request('GET', `/devices/${id}/stock/movements${query({ limit, before })}`)).movements;
+    /** The ledger newest first; `frascoIndex` keeps one bottle's history. */
+    async movements(id, { limit = 20, before, frascoIndex } = {}) {
+      return (await request('GET', `/devices/${id}/stock/movements${query({ limit, before, frasco_index: frascoIndex })}`)).movements;
     },
 
     async createJob(body, idempotencyKey) {
@@ -141,8 +141,9 @@ export function createApi({ fetch: fetchFn, tokenStore, baseUrl = '', onUnauthor
       return (await request('POST', '/jobs', { body, headers })).job;
     },
     async getJob(id) { return (await request('GET', `/jobs/${id}`)).job; },
-    async listJobs({ deviceId, status, limit = 20, before } = {}) {
-      return (await request('GET', `/jobs${query({ device_id: deviceId, status, limit, before })}`)).jobs;
+    /** `createdFrom` (inclusive) and `createdBefore` (exclusive) are instants (ISO strings). */
+    async listJobs({ deviceId, status, limit = 20, before, createdFrom, createdBefore } = {}) {
+      return (await request('GET', `/jobs${query({ device_id: deviceId, status, limit, before, created_from: createdFrom, created_before: createdBefore })}`)).jobs;
     },
     async cancelJob(id) { return (await request('POST', `/jobs/${id}/cancel`)).job; },
 

@@ -20,7 +20,7 @@ export const ERROR_CODES = Object.freeze([
 /** Every `field_codes` code (docs/api.md, "Field codes"). */
 export const FIELD_CODES = Object.freeze([
   'required', 'not_null', 'unknown_field', 'invalid_value', 'type_integer', 'type_string', 'type_boolean',
-  'type_number', 'type_array', 'type_object', 'integer_in_range', 'positive_id', 'not_one_of',
+  'type_number', 'type_array', 'type_object', 'integer_in_range', 'timestamp', 'positive_id', 'not_one_of',
   'out_of_range', 'at_least', 'at_most', 'length', 'min_length', 'max_length', 'max_bytes', 'min_items',
   'max_items', 'email', 'exceeds_capacity', 'above_capacity', 'below_stock', 'no_such_position',
   'repeated_position', 'frasco_mismatch',

@@ -32,7 +32,7 @@ export async function renderDevice(ctx, route, main) {
   const frascosEl = h('ul', { class: 'frascos', id: 'frascos', 'data-testid': 'frascos' });
   const jobsEl = h('ul', { class: 'job-list', id: 'device-jobs', 'data-testid': 'device-jobs' });
   const movementsBody = h('tbody', { id: 'movements-body', 'data-testid': 'movements' });
-  // Stock history of one bottle or all: filtered on the pages loaded so far.
+  // Stock history of one bottle or all (the server filters, so paging stays right).
   const movementFilter = h('select', { id: 'movements-filter', 'data-testid': 'movements-filter', onchange: () => loadMovements(false) },
     h('option', { value: '' }, t('movements.allFrascos')),
     device.frascos.map((f) => h('option', { value: String(f.index) }, t('frasco.label', { n: f.index + 1 }))));
@@ -175,12 +175,11 @@ export async function renderDevice(ctx, route, main) {
   let oldestMovement = null;
   async function loadMovements(more) {
     try {
-      const page = await ctx.api.movements(id, { limit: MOVEMENTS_PAGE, before: more ? oldestMovement : undefined });
-      const only = movementFilter.value === '' ? null : Number(movementFilter.value);
-      const shown = only == null ? page : page.filter((m) => m.frasco_index === only);
+      const frascoIndex = movementFilter.value === '' ? undefined : Number(movementFilter.value);
+      const page = await ctx.api.movements(id, { limit: MOVEMENTS_PAGE, before: more ? oldestMovement : undefined, frascoIndex });
       if (!more) movementsBody.replaceChildren();
-      if (!more && shown.length === 0) movementsBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('movements.empty'))));
-      for (const m of shown) movementsBody.append(movementRow(m));
+      if (!more && page.length === 0) movementsBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('movements.empty'))));
+      for (const m of page) movementsBody.append(movementRow(m));
       if (page.length) oldestMovement = page.at(-1).id;
       moreBtn.hidden = page.length < MOVEMENTS_PAGE;
     } catch (err) {

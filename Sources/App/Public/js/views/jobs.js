@@ -5,7 +5,7 @@ import { href } from '../core/routes.js';
 import { h, mount, errorText } from '../ui/dom.js';
 import { JobExecutionMonitor } from '../job-execution-monitor.js';
 import { jobRow } from './common.js';
-import { jobMatches } from '../core/job-filter.js';
+import { jobMatches, dayRange } from '../core/job-filter.js';
 
 const PAGE = 25;
 const STATUSES = ['pending', 'running', 'done', 'done_partial', 'failed', 'cancelled'];
@@ -29,12 +29,13 @@ export async function renderJobs(ctx, route, main) {
   deviceSel.addEventListener('change', applyFilters);
   statusSel.addEventListener('change', applyFilters);
 
-  // Date range and search narrow what is loaded (the server filters device and status;
-  // "load more" fetches older pages, which are filtered the same way).
+  // The server filters device, status and dates; the search narrows the jobs
+  // loaded so far ("load more" fetches older pages, searched the same way).
   const fromInput = h('input', { type: 'date', id: 'job-filter-from', 'data-testid': 'job-filter-from', value: route.query.from ?? '' });
   const toInput = h('input', { type: 'date', id: 'job-filter-to', 'data-testid': 'job-filter-to', value: route.query.to ?? '' });
   const searchInput = h('input', { type: 'search', id: 'job-filter-search', 'data-testid': 'job-filter-search', value: route.query.q ?? '', autocomplete: 'off', 'aria-describedby': 'job-filter-search-hint' });
-  for (const input of [fromInput, toInput, searchInput]) input.addEventListener('input', () => renderList());
+  searchInput.addEventListener('input', () => renderList());
+  for (const input of [fromInput, toInput]) input.addEventListener('change', () => load(false));
   const list = h('ul', { class: 'job-list', id: 'job-list', 'data-testid': 'job-list' });
   const more = h('button', { type: 'button', class: 'btn', id: 'jobs-more', 'data-testid': 'jobs-more', hidden: true, onclick: () => load(true) }, t('action.loadMore'));
 
@@ -54,7 +55,7 @@ export async function renderJobs(ctx, route, main) {
   const ingredients = new Map(devices.map((d) => [d.id, d.frascos.map((f) => f.ingredient).filter(Boolean)]));
   async function load(next) {
     try {
-      const jobs = await ctx.api.listJobs({ deviceId, status, limit: PAGE, before: next ? oldest : undefined });
+      const jobs = await ctx.api.listJobs({ deviceId, status, limit: PAGE, before: next ? oldest : undefined, ...dayRange(fromInput.value, toInput.value) });
       loaded = next ? [...loaded, ...jobs] : jobs;
       if (jobs.length) oldest = jobs.at(-1).id;
       more.hidden = jobs.length < PAGE;
@@ -66,7 +67,7 @@ export async function renderJobs(ctx, route, main) {
 
   function renderList() {
     const focused = list.contains(document.activeElement) ? document.activeElement.id : null;
-    const filter = { from: fromInput.value, to: toInput.value, search: searchInput.value };
+    const filter = { search: searchInput.value };
     const shown = loaded.filter((j) => jobMatches(j, filter, { deviceName: names.get(j.device_id) ?? '', ingredients: ingredients.get(j.device_id) ?? [] }));
     mount(list, shown.length
       ? shown.map((j) => jobRow(ctx, j, { deviceName: names.get(j.device_id) ?? `#${j.device_id}`, actions: actionsFor }))
