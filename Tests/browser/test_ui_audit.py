@@ -86,6 +86,12 @@ def no_console_errors(d, where: str) -> None:
     assert not severe, f"console errors on {where}: {severe}"
 
 
+def only_expected_failure(d, path: str, status: int) -> None:
+    """The one failed request logged so far is the refusal the test provoked (the browser logs every 4xx)."""
+    logged = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
+    assert len(logged) == 1 and path in logged[0] and f"status of {status}" in logged[0], logged
+
+
 def requested(d) -> list[str]:
     return d.execute_script("return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)")
 
@@ -184,9 +190,7 @@ def test_keyboard_only_english_phone_with_audit(server, browser):
     assert el(d, "#refill-grams-error").text.strip() == "At most 5 g fits."
     assert "frasco" not in d.find_element(By.CSS_SELECTOR, "[data-testid='refill-dialog']").text.lower()
     audit(d, "phone-en-refill-over-capacity")
-    # That refusal is the only failed request so far (the browser logs every 4xx).
-    logged = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
-    assert len(logged) == 1 and "/frascos/0/refill" in logged[0] and "422" in logged[0], logged
+    only_expected_failure(d, "/frascos/0/refill", 422)
     keys(d, Keys.ESCAPE)
     gone(d, "[data-testid='refill-dialog']")
     wait(d).until(lambda x: active_id(x) == "frasco-0-refill")
@@ -337,3 +341,81 @@ def test_portuguese_desktop_history_silence_and_rotation_with_audit(server, brow
     audit(d, "phone-pt-devices")
     d.set_window_size(*DESKTOP)
     no_console_errors(d, "the pt-BR pages")
+
+
+# --------------------------------------------------------------------------
+# The remaining flows, keyboard only: log out and in, language, adjust, queue
+# and cancel a job, rotate the token, search the history and watch a job.
+# --------------------------------------------------------------------------
+def test_keyboard_only_remaining_flows(server, browser):
+    d = browser
+    from test_ui import create_device, sign_up
+    email = f"keys-{time.time_ns()}@example.com"
+    sign_up(d, server, email)
+    create_device(d, "Teclado", 2)
+
+    # Log out and back in.
+    press(d, S.logout)
+    visible(d, S.login_email)
+    type_into(d, S.login_email, email)
+    type_into(d, S.login_password, "wrong password!")
+    keys(d, Keys.ENTER)
+    error = visible(d, "[data-testid='login-error']")
+    assert error.text.strip() == "E-mail ou senha incorretos."
+    only_expected_failure(d, "/auth/login", 401)
+    type_into(d, S.login_password, PASSWORD)
+    keys(d, Keys.ENTER)
+    visible(d, S.device_new)
+    press(d, "[data-testid^='device-link-']")
+    visible(d, S.frasco.format(i=1))
+
+    # The language, from the keyboard.
+    tab_to(d, S.lang)
+    keys(d, Keys.ARROW_DOWN)
+    wait(d).until(lambda x: x.execute_script("return document.documentElement.lang") == "en")
+    visible(d, S.frasco.format(i=1))
+    assert el(d, S.job_run).text.strip() == "Run"
+
+    # Adjust with a note.
+    press(d, "#frasco-1-adjust")
+    type_into(d, "#adjust-grams", "7")
+    type_into(d, "#adjust-note", "counted")
+    keys(d, Keys.ENTER)
+    wait_attr(d, S.frasco.format(i=1), "data-stock-mg", "7000")
+    wait(d).until(lambda x: active_id(x) == "frasco-1-adjust")
+    assert "counted" in visible(d, S.movements.format(reason="adjust")).text
+
+    # Queue a job (no device polls), close the monitor, cancel it from the list.
+    type_into(d, S.job_item_grams.format(i=0), "1")
+    press(d, S.job_run)
+    job_id = int(visible(d, S.monitor).get_attribute("data-job-id"))
+    wait_attr(d, S.monitor_status, "data-status", "pending")
+    press(d, S.monitor_close)
+    gone(d, S.monitor)
+    assert active_id(d) == "job-run"
+    press(d, f"#job-{job_id}-cancel")
+    wait_attr(d, S.device_job_row.format(id=job_id), "data-status", "cancelled")
+    assert active_id(d) in ("device-jobs-title", f"job-{job_id}-watch"), "focus stays in the list after its row is redrawn"
+
+    # Rotate the token: confirm, see the new onboarding, close.
+    press(d, "#device-rotate-token")
+    visible(d, "[data-testid='rotate-confirm']")
+    assert active_id(d) != "rotate-confirm-yes", "the safe choice has the focus first"
+    press(d, "#rotate-confirm-yes")
+    visible(d, S.token_dialog)
+    press(d, S.token_close)
+    gone(d, S.token_dialog)
+    assert active_id(d) in ("device-rotate-token", "device-name")
+
+    # History: search by number and watch the job from there.
+    press(d, "#nav-jobs")
+    visible(d, f"[data-testid='job-row-{job_id}']")
+    type_into(d, "#job-filter-search", f"#{job_id}")
+    wait(d).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "[data-testid='job-list'] > li.job-row")) == 1)
+    press(d, f"#job-{job_id}-watch")
+    wait_attr(d, S.monitor_status, "data-status", "cancelled")
+    audit(d, "desktop-en-monitor-cancelled")
+    keys(d, Keys.ESCAPE)
+    gone(d, S.monitor)
+    wait(d).until(lambda x: active_id(x) == f"job-{job_id}-watch")
+    no_console_errors(d, "the keyboard flows")

@@ -54,7 +54,7 @@ export async function renderDevice(ctx, route, main) {
       h('h2', { id: 'job-form-title' }, t('jobForm.title')), jobForm.el),
     h('section', { 'aria-labelledby': 'device-jobs-title' },
       h('div', { class: 'section-head' },
-        h('h2', { id: 'device-jobs-title' }, t('device.jobsTitle')),
+        h('h2', { id: 'device-jobs-title', tabindex: '-1' }, t('device.jobsTitle')),
         h('a', { href: href('jobs', {}, { device: id }), id: 'device-jobs-all' }, t('device.allJobs'))),
       jobsEl),
     h('section', { 'aria-labelledby': 'movements-title' },
@@ -153,7 +153,8 @@ export async function renderDevice(ctx, route, main) {
       const jobs = await ctx.api.listJobs({ deviceId: id, limit: JOBS_SHOWN });
       const focused = jobsEl.contains(document.activeElement) ? document.activeElement.id : null;
       mount(jobsEl, jobs.length ? jobs.map((j) => jobRow(ctx, j, { actions: jobActions })) : h('li', { class: 'empty muted' }, t('jobs.empty')));
-      if (focused) (document.getElementById(focused) ?? document.getElementById('device-jobs-title'))?.focus();
+      // A cancelled job loses its Cancel button: focus moves to the same row's Watch.
+      if (focused) (document.getElementById(focused) ?? document.getElementById(focused.replace(/-cancel$/, '-watch')) ?? document.getElementById('device-jobs-title'))?.focus();
     } catch (err) {
       mount(jobsEl, h('li', { class: 'notice tone-bad' }, errorText(err, t)));
     }

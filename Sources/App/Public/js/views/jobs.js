@@ -72,7 +72,7 @@ export async function renderJobs(ctx, route, main) {
     mount(list, shown.length
       ? shown.map((j) => jobRow(ctx, j, { deviceName: names.get(j.device_id) ?? `#${j.device_id}`, actions: actionsFor }))
       : h('li', { class: 'empty muted', 'data-testid': 'jobs-empty' }, t(loaded.length ? 'jobs.noMatch' : 'jobs.empty')));
-    if (focused) (document.getElementById(focused) ?? document.querySelector('main h1'))?.focus();
+    if (focused) (document.getElementById(focused) ?? document.getElementById(focused.replace(/-cancel$/, '-watch')) ?? document.querySelector('main h1'))?.focus();
   }
 
   function watch(job) {
