@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MESSAGES } from '../../Sources/App/Public/js/core/messages.js';
@@ -31,6 +31,23 @@ function documentedErrorCodes() {
   codes.delete('snake_case_code'); // the placeholder in the body's description
   return [...codes];
 }
+
+/** Every `code: "…"` the server's Swift sources write (error bodies and field problems). */
+function serverCodes(dir = join(ROOT, 'Sources')) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return serverCodes(p);
+    return p.endsWith('.swift') ? [...readFileSync(p, 'utf8').matchAll(/\bcode: "([a-z_]+)"/g)].map((m) => m[1]) : [];
+  });
+}
+
+test('every code the server can send is catalogued and documented (a new one fails here until it is)', () => {
+  const sent = new Set(serverCodes());
+  assert.ok(sent.size >= 40, `only ${sent.size} codes found in Sources: the scan is broken`);
+  const known = new Set([...ERROR_CODES, ...FIELD_CODES]);
+  assert.deepEqual([...sent].filter((c) => !known.has(c)).sort(), [], 'sent by the server but unknown to the UI');
+  assert.deepEqual([...sent].filter((c) => !API_DOC.includes(`\`${c}\``) && !API_DOC.includes(`"code":"${c}"`)).sort(), [], 'sent but not in docs/api.md');
+});
 
 test('docs/api.md is read: the scans find the tables', () => {
   assert.ok(documentedFieldCodes().length >= 25, `only ${documentedFieldCodes().length} field codes found`);

@@ -10,7 +10,7 @@ import { formatMg } from './format.js';
 export const ERROR_CODES = Object.freeze([
   'bad_request', 'malformed_json', 'bad_handshake', 'unauthorized', 'forbidden_origin', 'not_found',
   'method_not_allowed', 'request_timeout', 'email_taken', 'idempotency_key_reused', 'job_not_pending',
-  'job_cancelled', 'report_conflict', 'device_busy', 'body_too_large', 'uri_too_long',
+  'job_cancelled', 'job_not_started', 'job_finished', 'report_conflict', 'device_busy', 'not_implemented', 'body_too_large', 'uri_too_long',
   'unsupported_media_type', 'expectation_failed', 'invalid_fields', 'upgrade_required', 'rate_limited',
   'headers_too_large', 'internal_error', 'shutting_down', 'http_version_not_supported',
   // client-side: no answer at all, or an answer that is not JSON
