@@ -44,7 +44,7 @@ export function jobRow(ctx, job, { deviceName, actions }) {
   const failed = job.items.filter((it) => it.status === 'failed').length;
   return h('li', { class: 'job-row', 'data-testid': `job-row-${job.id}`, 'data-status': job.status },
     h('div', { class: 'job-main' },
-      h('a', { href: href('job', { id: job.id }), class: 'job-id' }, t('job.number', { id: job.id })),
+      h('a', { href: href('job', { id: job.id }), class: 'job-id', id: `job-${job.id}-link` }, t('job.number', { id: job.id })),
       jobStatusBadge(t, job.status),
       deviceName ? h('a', { href: href('device', { id: job.device_id }), class: 'muted' }, deviceName) : null),
     h('div', { class: 'job-meta muted' },

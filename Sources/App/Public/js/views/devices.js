@@ -30,6 +30,15 @@ export async function renderDevices(ctx, _route, main) {
     return null;
   }
   const rows = new Map();
+  // A live update redraws a row; whoever had focus in it (a keyboard user on the link) keeps it.
+  const replaceRow = (device) => {
+    const old = rows.get(device.id);
+    const focusedId = old?.contains(document.activeElement) ? document.activeElement.id : null;
+    const fresh = deviceRow(ctx, device);
+    old?.replaceWith(fresh);
+    rows.set(device.id, fresh);
+    if (focusedId) document.getElementById(focusedId)?.focus();
+  };
   mount(list, devices.map((d) => {
     const li = deviceRow(ctx, d);
     rows.set(d.id, li);
@@ -42,21 +51,14 @@ export async function renderDevices(ctx, _route, main) {
     const sockets = devices.map((d) => new ReconnectingSocket(wsUrl(`/ws/devices/${d.id}`), {
       onMessage: (msg) => {
         if (msg.type !== 'device' || !msg.device) return;
-        const old = rows.get(msg.device.id);
-        const fresh = deviceRow(ctx, msg.device);
-        old?.replaceWith(fresh);
-        rows.set(msg.device.id, fresh);
+        replaceRow(msg.device);
       },
     }).start());
     return () => sockets.forEach((s) => s.stop());
   }
   const timer = setInterval(async () => {
     try {
-      for (const d of await ctx.api.listDevices()) {
-        const fresh = deviceRow(ctx, d);
-        rows.get(d.id)?.replaceWith(fresh);
-        rows.set(d.id, fresh);
-      }
+      for (const d of await ctx.api.listDevices()) replaceRow(d);
     } catch { /* next tick */ }
   }, 15000);
   return () => clearInterval(timer);
@@ -83,7 +85,7 @@ function deviceRow(ctx, d) {
     : h('span', { class: 'badge tone-ok' }, icon('check'), t('devices.stockOk'));
   return h('li', { class: 'device-row card', 'data-testid': `device-row-${d.id}`, 'data-device-id': d.id },
     h('div', { class: 'device-row-main' },
-      h('a', { href: href('device', { id: d.id }), class: 'device-name', 'data-testid': `device-link-${d.id}` }, d.name),
+      h('a', { href: href('device', { id: d.id }), class: 'device-name', id: `device-link-${d.id}`, 'data-testid': `device-link-${d.id}` }, d.name),
       presenceBadge(t, d, { 'data-testid': `device-online-${d.id}` })),
     h('dl', { class: 'facts' },
       h('div', {}, h('dt', {}, t('device.frascos')), h('dd', {}, String(d.frascos.length))),
