@@ -373,8 +373,9 @@ def test_keyboard_only_remaining_flows(server, browser):
     tab_to(d, S.lang)
     keys(d, Keys.ARROW_DOWN)
     wait(d).until(lambda x: x.execute_script("return document.documentElement.lang") == "en")
+    # The page re-renders after the switch: wait for the new one, not the old one still showing.
+    wait(d).until(lambda x: x.find_element(By.CSS_SELECTOR, S.job_run).text.strip() == "Run")
     visible(d, S.frasco.format(i=1))
-    assert el(d, S.job_run).text.strip() == "Run"
 
     # Adjust with a note.
     press(d, "#frasco-1-adjust")
