@@ -164,7 +164,7 @@ def test_keyboard_only_english_phone_with_audit(server, browser):
     press(d, S.token_close)
     wait(d).until(lambda x: re.search(r"#/devices/(\d+)$", x.current_url))
     visible(d, S.frasco.format(i=1))
-    assert active_id(d) == "device-name", "a new page puts focus on its heading"
+    wait(d).until(lambda x: active_id(x) == "device-name", "a new page puts focus on its heading")
     assert attr(d, S.device_online, "data-presence") == "offline"
     audit(d, "phone-en-device-page")
 
@@ -393,10 +393,11 @@ def test_keyboard_only_remaining_flows(server, browser):
     wait_attr(d, S.monitor_status, "data-status", "pending")
     press(d, S.monitor_close)
     gone(d, S.monitor)
-    assert active_id(d) == "job-run"
+    wait(d).until(lambda x: active_id(x) == "job-run")
     press(d, f"#job-{job_id}-cancel")
     wait_attr(d, S.device_job_row.format(id=job_id), "data-status", "cancelled")
-    assert active_id(d) in ("device-jobs-title", f"job-{job_id}-watch"), "focus stays in the list after its row is redrawn"
+    wait(d).until(lambda x: active_id(x) in ("device-jobs-title", f"job-{job_id}-watch"),
+                  "focus stays in the list after its row is redrawn")
 
     # Rotate the token: confirm, see the new onboarding, close.
     press(d, "#device-rotate-token")
@@ -406,7 +407,7 @@ def test_keyboard_only_remaining_flows(server, browser):
     visible(d, S.token_dialog)
     press(d, S.token_close)
     gone(d, S.token_dialog)
-    assert active_id(d) in ("device-rotate-token", "device-name")
+    wait(d).until(lambda x: active_id(x) in ("device-rotate-token", "device-name"))
 
     # History: search by number and watch the job from there.
     press(d, "#nav-jobs")
