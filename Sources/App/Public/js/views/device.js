@@ -148,9 +148,12 @@ export async function renderDevice(ctx, route, main) {
     }
   }
 
+  let jobsTicket = 0;
   async function loadJobs() {
+    const ticket = ++jobsTicket;
     try {
       const jobs = await ctx.api.listJobs({ deviceId: id, limit: JOBS_SHOWN });
+      if (ticket !== jobsTicket) return;
       const focused = jobsEl.contains(document.activeElement) ? document.activeElement.id : null;
       mount(jobsEl, jobs.length ? jobs.map((j) => jobRow(ctx, j, { actions: jobActions })) : h('li', { class: 'empty muted' }, t('jobs.empty')));
       // A cancelled job loses its Cancel button: focus moves to the same row's Watch.
@@ -174,10 +177,14 @@ export async function renderDevice(ctx, route, main) {
   }
 
   let oldestMovement = null;
+  // Reloads overlap (an action, the live feed, the filter): only the newest answer may draw.
+  let movementsTicket = 0;
   async function loadMovements(more) {
+    const ticket = ++movementsTicket;
     try {
       const frascoIndex = movementFilter.value === '' ? undefined : Number(movementFilter.value);
       const page = await ctx.api.movements(id, { limit: MOVEMENTS_PAGE, before: more ? oldestMovement : undefined, frascoIndex });
+      if (ticket !== movementsTicket) return;
       if (!more) movementsBody.replaceChildren();
       if (!more && page.length === 0) movementsBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('movements.empty'))));
       for (const m of page) movementsBody.append(movementRow(m));

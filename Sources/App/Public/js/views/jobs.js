@@ -53,9 +53,13 @@ export async function renderJobs(ctx, route, main) {
   let oldest;
   let loaded = [];
   const ingredients = new Map(devices.map((d) => [d.id, d.frascos.map((f) => f.ingredient).filter(Boolean)]));
+  // Loads overlap (a date change, a live status change): only the newest answer may draw.
+  let ticket = 0;
   async function load(next) {
+    const mine = ++ticket;
     try {
       const jobs = await ctx.api.listJobs({ deviceId, status, limit: PAGE, before: next ? oldest : undefined, ...dayRange(fromInput.value, toInput.value) });
+      if (mine !== ticket) return;
       loaded = next ? [...loaded, ...jobs] : jobs;
       if (jobs.length) oldest = jobs.at(-1).id;
       more.hidden = jobs.length < PAGE;
