@@ -2,7 +2,7 @@ import Actors
 import Foundation
 import Testing
 @testable import App
-@testable import YagutsRuntime
+import Runtime
 
 /// Every field code the server can send is in docs/api.md's table (which the
 /// web UI's catalogue test walks), with the values its row names.

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// `GET /config`: what the web UI needs to know before it draws a page, so it
 /// never probes endpoints or asks `/me` just to learn it is signed out (each a
@@ -8,19 +8,13 @@ import YagutsRuntime
 enum ConfigRoutes {
     struct Config: Encodable {
         let simulator: Bool
-        let user: User?
-        enum CodingKeys: String, CodingKey { case simulator, user }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(simulator, forKey: .simulator)
-            try c.encode(user, forKey: .user) // null when signed out, like every optional field
-        }
+        @ExplicitNull var user: User? // null when signed out, like every optional field
     }
 
     static func add(to router: inout Router, _ app: AppContext) {
-        router.get("/config") { request in
+        router.get("/config", app.publicRoute { request in
             let user = try? await app.auth.user(request).user
             return try WireCoding.json(Config(simulator: app.configuration.simulator, user: user))
-        }
+        })
     }
 }
