@@ -2,7 +2,7 @@
 # Installs what Yaguts needs on Debian, only what is missing, and says so.
 #   setup-deps.sh          build and run: libuv, SQLite and libcrypt headers, pkg-config
 #   setup-deps.sh --test   also what the tests use: curl, python3-venv (pytest,
-#                          websockets, h11, selenium go into .venv via pip),
+#                          websockets, h11, selenium, axe-core-python go into .venv via pip),
 #                          node (UI unit tests), chromium + chromium-driver (browser tests),
 #                          gcc-xtensa-lx106 (firmware size check), libmbedtls-dev +
 #                          openssl (firmware OTA signatures), nginx-light + wrk

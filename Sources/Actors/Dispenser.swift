@@ -124,9 +124,16 @@ public final class Dispenser: Sendable {
         }
     }
 
-    /// Marks a device seen; tells its watchers if it just came online.
-    func deviceSeen(_ deviceID: Int64) async {
-        if presence.touch(deviceID) { await publishDevice(deviceID) }
+    /// Marks a device seen; tells its watchers if it just came online. The
+    /// simulator is not the device: it shows as `simulating`, never as online.
+    func deviceSeen(_ device: DeviceIdentity) async {
+        guard !device.simulated else { return }
+        if presence.touch(device.deviceID) { await publishDevice(device.deviceID) }
+    }
+
+    /// Starts or ends a simulated run on the device, telling its watchers.
+    func simulation(_ deviceID: Int64, running: Bool) async {
+        if presence.setSimulating(deviceID, running) { await publishDevice(deviceID) }
     }
 
     /// Sends the device's current state to its watchers, if it has any.

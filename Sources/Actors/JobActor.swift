@@ -128,15 +128,15 @@ public actor JobActor: SerializingActor {
             if definition == nil { _ = try await load() }
             guard let definition, definition.deviceID == deviceID else { throw DomainError.notFound("No such job.") }
             if settled != nil { return }
-            var fields: [String: String] = [:]
+            var fields: [String: FieldProblem] = [:]
             if report.position < 0 || report.position >= definition.items.count {
-                fields["position"] = "no item at position \(report.position)"
+                fields["position"] = .noSuchPosition(report.position)
             } else if definition.items[report.position].frascoIndex != report.frascoIndex {
-                fields["frasco_index"] = "item \(report.position) uses frasco \(definition.items[report.position].frascoIndex)"
+                fields["frasco_index"] = .frascoMismatch(position: report.position, frascoIndex: definition.items[report.position].frascoIndex)
             }
-            if report.dispensedMg < 0 { fields["dispensed_mg"] = "must not be negative" }
+            if report.dispensedMg < 0 { fields["dispensed_mg"] = .atLeast(0) }
             if let error = report.error, error.count > CompletionRules.maxErrorLength {
-                fields["error"] = "must be at most \(CompletionRules.maxErrorLength) characters"
+                fields["error"] = .maxLength(Int64(CompletionRules.maxErrorLength))
             }
             if !fields.isEmpty { throw DomainError.invalid(message: "The progress report does not match the job.", fields: fields) }
             await feed.publish(.progress(jobID: jobID, report), isFinal: false)

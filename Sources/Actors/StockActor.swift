@@ -42,7 +42,7 @@ public actor StockActor: SerializingActor {
             let limit = frasco.capacityMg ?? JobRules.maxStockMg
             guard frasco.stockMg + amountMg <= limit else {
                 throw DomainError.invalid(message: "The refill would exceed the frasco's capacity.",
-                                          fields: ["amount_mg": "at most \(max(0, limit - frasco.stockMg)) fits"])
+                                          fields: ["amount_mg": .exceedsCapacity(fitsMg: max(0, limit - frasco.stockMg))])
             }
             try DeviceQueries.applyMovement(db, deviceID: deviceID, index: index, delta: amountMg, reason: .refill)
             return try DeviceQueries.frasco(db, deviceID: deviceID, index: index)!
@@ -60,7 +60,7 @@ public actor StockActor: SerializingActor {
             }
             if let capacity = frasco.capacityMg, stockMg > capacity {
                 throw DomainError.invalid(message: "The count exceeds the frasco's capacity.",
-                                          fields: ["stock_mg": "must be at most the capacity, \(capacity)"])
+                                          fields: ["stock_mg": .aboveCapacity(capacityMg: capacity)])
             }
             let delta = stockMg - frasco.stockMg
             if delta != 0 {
@@ -80,7 +80,7 @@ public actor StockActor: SerializingActor {
             }
             if let capacityMg, capacityMg < frasco.stockMg {
                 throw DomainError.invalid(message: "The capacity is below the frasco's stock.",
-                                          fields: ["capacity_mg": "must be at least the stock, \(frasco.stockMg)"])
+                                          fields: ["capacity_mg": .belowStock(stockMg: frasco.stockMg)])
             }
             try DeviceQueries.updateFrasco(db, deviceID: deviceID, index: index, ingredient: ingredient, capacityMg: capacityMg)
             return try DeviceQueries.frasco(db, deviceID: deviceID, index: index)!

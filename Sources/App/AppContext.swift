@@ -60,14 +60,14 @@ struct Paging {
     let before: Int64?
 
     init(_ request: Request) throws {
-        var fields: [String: String] = [:]
+        var fields: [String: FieldProblem] = [:]
         var limit = 50
         if let text = request.head.queryValue("limit") {
-            if let value = Int(text), (1...200).contains(value) { limit = value } else { fields["limit"] = "must be between 1 and 200" }
+            if let value = Int(text), (1...200).contains(value) { limit = value } else { fields["limit"] = .outOfRange(1, 200) }
         }
         var before: Int64?
         if let text = request.head.queryValue("before") {
-            if let value = Int64(text), value > 0 { before = value } else { fields["before"] = "must be a positive id" }
+            if let value = Int64(text), value > 0 { before = value } else { fields["before"] = .positiveID }
         }
         if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
         self.limit = limit

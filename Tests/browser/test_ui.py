@@ -192,6 +192,8 @@ def browser(request):
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=pt-BR"):
         opts.add_argument(arg)
+    # Console messages are read by the audit tests: a failed request on a normal page is a bug.
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=opts)
     driver.set_window_size(*DESKTOP)
     yield driver

@@ -20,7 +20,12 @@ def assert_error(reply: Reply, status: int, field: str | None = None) -> dict:
     body = reply.json
     assert set(body) == {"error"}, body
     error = body["error"]
-    assert set(error) <= {"code", "message", "fields"} and {"code", "message"} <= set(error), error
+    assert set(error) <= {"code", "message", "fields", "field_codes"} and {"code", "message"} <= set(error), error
+    # field_codes (docs/api.md) come with fields, for the same paths, each with a snake_case code.
+    assert ("field_codes" in error) == ("fields" in error), error
+    if "field_codes" in error:
+        assert set(error["field_codes"]) == set(error["fields"]), error
+        assert all(SNAKE.match(v["code"]) for v in error["field_codes"].values()), error
     assert SNAKE.match(error["code"]), error["code"]
     assert isinstance(error["message"], str) and error["message"].strip()
     if "fields" in error:

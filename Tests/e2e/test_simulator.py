@@ -29,8 +29,9 @@ def test_simulated_failure_and_wifi_drop(server, api, user):
     assert [i["status"] for i in completed["job"]["items"]] == ["ok", "failed", "ok", "ok"]
     assert api.stock(device) == {0: 850, 1: 1_000, 2: 700}
     dev = api.get(f"/devices/{device.id}", who=user).json["device"]
-    assert dev["online"] is True  # the simulated device went through the device protocol
-    assert dev["fw_version"] is None  # and does not claim a firmware version of its own
+    # The simulator is not the device: no hardware was ever heard from, so it is neither online nor seen.
+    assert dev["online"] is False and dev["last_seen_at"] is None
+    assert dev["fw_version"] is None  # and it does not claim a firmware version of its own
     # Not pending any more: 409, and nothing changes.
     assert api.post("/devices/test/simulate-execution", {"job_id": job["id"]}, who=user).status == 409
     assert api.stock(device) == {0: 850, 1: 1_000, 2: 700}
@@ -82,3 +83,23 @@ def test_a_simulation_resumed_after_a_restart_counts_a_redelivery(server, api, u
     done = wait_until(lambda: (j := api.get_job(user, job["id"]))["status"] == "done" and j, 20, "the resumed simulation")
     assert done["delivery"] == 2
     assert api.stock(device) == {0: 900, 1: 800}
+
+
+def test_simulation_shows_as_simulating_never_as_the_device_online(server, api, user):
+    device = api.device(user, frascos=1, stock={0: 500})
+    job = api.job(user, device, [(0, 100), (0, 100)])
+    feed = Watcher(ws_url(server, f"/ws/devices/{device.id}"), user.auth)
+    first = feed.next()["device"]
+    assert (first["online"], first["simulating"]) == (False, False)
+    assert api.post("/devices/test/simulate-execution", {"job_id": job["id"], "frasco_delay_ms": 50},
+                    who=user).status == 202
+    # The run starts and ends on the device feed; the device is never online meanwhile.
+    states = []
+    while not states or states[-1] != (False, False) or (False, True) not in states:
+        d = feed.next(timeout=30)["device"]
+        states.append((d["online"], d["simulating"]))
+    assert (False, True) in states and all(online is False for online, _ in states), states
+    dev = api.get(f"/devices/{device.id}", who=user).json["device"]
+    assert (dev["online"], dev["simulating"], dev["last_seen_at"]) == (False, False, None)
+    assert api.stock(device) == {0: 300}
+    feed.close()

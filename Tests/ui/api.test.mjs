@@ -120,13 +120,19 @@ test('movements paging and frasco updates use the contract paths and bodies', as
   assert.deepEqual(JSON.parse(f.calls[3].body), { stock_mg: 0 }, 'an empty note is not sent');
 });
 
-test('the simulator probe: 405 means present, 404 absent, network trouble absent', async () => {
-  for (const [status, expected] of [[405, true], [404, false], [422, true]]) {
-    const api = createApi({ fetch: fakeFetch(() => ({ status })), tokenStore: memoryTokens('t') });
-    assert.equal(await api.simulatorAvailable(), expected, String(status));
-  }
-  const down = createApi({ fetch: fakeFetch(() => new TypeError('x')), tokenStore: memoryTokens('t') });
-  assert.equal(await down.simulatorAvailable(), false);
+test('config: one GET /config, no probing of the simulator endpoint and no /me', async () => {
+  const f = fakeFetch(() => ({ status: 200, body: { simulator: true, user: null } }));
+  const api = createApi({ fetch: f, tokenStore: memoryTokens(null) });
+  assert.deepEqual(await api.config(), { simulator: true, user: null });
+  assert.deepEqual(f.calls.map((c) => [c.method, c.url]), [['GET', '/config']]);
+  assert.equal('simulatorAvailable' in api, false, 'the 405 probe is gone');
+});
+
+test('field_codes are kept on the ApiError for the UI to render', () => {
+  const err = parseErrorBody(422, JSON.stringify({ error: { code: 'invalid_fields', message: 'x', fields: { amount_mg: 'at most 300000 fits' }, field_codes: { amount_mg: { code: 'exceeds_capacity', fits_mg: 300000 } } } }));
+  assert.deepEqual(err.fieldCodes, { amount_mg: { code: 'exceeds_capacity', fits_mg: 300000 } });
+  assert.equal(err.fields.amount_mg, 'at most 300000 fits');
+  assert.deepEqual(parseErrorBody(404, '{"error":{"code":"not_found","message":"x"}}').fieldCodes, {});
 });
 
 test('simulation request body uses the contract names', () => {

@@ -41,15 +41,52 @@ function sources(dir) {
 
 test('every literal key used by the sources exists in the dictionaries', () => {
   const used = new Set();
+  const plural = new Set();
   for (const file of sources(JS_ROOT)) {
     const text = readFileSync(file, 'utf8');
     // t('key'), t("key") and i18n keys returned as values ('validation.x', 'monitor.x').
     for (const m of text.matchAll(/\bt\(\s*['"]([\w.-]+)['"]/g)) used.add(m[1]);
     for (const m of text.matchAll(/['"]((?:validation|monitor|auth|device|jobStatus|itemStatus)\.[\w]+)['"]/g)) used.add(m[1]);
+    // tn('key', n): a plural family, key.one / key.other …
+    for (const m of text.matchAll(/\btn\(\s*['"]([\w.-]+)['"]/g)) plural.add(m[1]);
   }
   assert.ok(used.size > 50, `found only ${used.size} keys: the scan is broken`);
-  const missing = [...used].filter((k) => !(k in MESSAGES['pt-BR']));
+  assert.ok(plural.size >= 4, `found only ${plural.size} plural keys: the scan is broken`);
+  const missing = [...used].filter((k) => !plural.has(k) && !(k in MESSAGES['pt-BR']));
   assert.deepEqual(missing, []);
+  for (const lang of ['pt-BR', 'en']) {
+    for (const k of plural) {
+      // The forms whole numbers take in this language (pt-BR's "many" is for compact notation only).
+      const forms = new Set([0, 1, 2, 5, 21, 100, 1000].map((n) => new Intl.PluralRules(lang).select(n)));
+      for (const form of new Set(['other', ...forms])) {
+        assert.ok(`${k}.${form}` in MESSAGES[lang], `${lang} ${k}.${form} missing`);
+      }
+    }
+  }
+});
+
+test('plurals follow Intl.PluralRules: 1 item, 2 items, 0 itens in pt-BR', () => {
+  const i18n = createI18n({ preferred: 'en' });
+  assert.equal(i18n.tn('job.items', 1, { amount: '1 g' }), '1 item · 1 g');
+  assert.equal(i18n.tn('job.items', 2, { amount: '1 g' }), '2 items · 1 g');
+  i18n.setLang('pt-BR');
+  assert.equal(i18n.tn('job.items', 1, { amount: '1 g' }), '1 item · 1 g');
+  assert.equal(i18n.tn('job.items', 2, { amount: '2 g' }), '2 itens · 2 g');
+  assert.equal(i18n.tn('job.items', 0, { amount: '0 g' }), '0 item · 0 g', 'CLDR: pt uses the singular for 0');
+});
+
+test('English says bottle, never frasco; pt-BR keeps frasco', () => {
+  const english = Object.entries(MESSAGES.en).filter(([k]) => !k.startsWith('lang.'));
+  assert.deepEqual(english.filter(([, v]) => /frasco/i.test(v.replace(/\{\w+\}/g, ''))).map(([k]) => k), []);
+  assert.match(MESSAGES.en['frasco.label'], /^Bottle /);
+  assert.match(MESSAGES['pt-BR']['frasco.label'], /^Frasco /);
+});
+
+test('t carries the current language, for helpers that only get t', () => {
+  const i18n = createI18n({ preferred: 'en' });
+  assert.equal(i18n.t.lang, 'en');
+  i18n.setLang('pt-BR');
+  assert.equal(i18n.t.lang, 'pt-BR');
 });
 
 test('dynamic key families are complete', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateJobForm, validateGrams, validateCredentials, validateNewDevice, MAX_JOB_ITEMS } from '../../Sources/App/Public/js/core/job-form.js';
+import { validateJobForm, validateGrams, validateCredentials, validateNewDevice, MAX_JOB_ITEMS, isPlausibleEmail } from '../../Sources/App/Public/js/core/job-form.js';
 
 const rows = (...pairs) => pairs.map(([frascoIndex, grams]) => ({ frascoIndex, grams }));
 
@@ -59,7 +59,12 @@ test('single grams fields', () => {
   assert.deepEqual(validateGrams('0', { allowZero: true }), { ok: true, mg: 0 });
   assert.deepEqual(validateGrams('', { allowEmpty: true }), { ok: true, mg: null });
   assert.deepEqual(validateGrams(''), { ok: false, error: 'validation.amountNumber' });
-  assert.deepEqual(validateGrams('-3'), { ok: false, error: 'validation.amountNumber' });
+  // Each rule its own message: a negative amount is "greater than zero", not a format problem.
+  assert.deepEqual(validateGrams('-3'), { ok: false, error: 'validation.amountPositive' });
+  assert.deepEqual(validateGrams('−3'), { ok: false, error: 'validation.amountPositive' });
+  assert.deepEqual(validateGrams('-3', { allowZero: true }), { ok: false, error: 'validation.amountNegative' });
+  assert.deepEqual(validateGrams('1,2345'), { ok: false, error: 'validation.amountNumber' });
+  assert.deepEqual(validateGrams('2000000'), { ok: false, error: 'validation.amountTooLarge' });
 });
 
 test('credentials: the password rule applies to sign-up only', () => {
@@ -67,6 +72,14 @@ test('credentials: the password rule applies to sign-up only', () => {
   assert.deepEqual(validateCredentials({ email: 'a@b.c', password: 'short' }, { register: true }), { ok: false, fields: { password: 'validation.passwordShort' } });
   assert.deepEqual(validateCredentials({ email: 'nope', password: '' }), { ok: false, fields: { email: 'validation.email', password: 'validation.passwordRequired' } });
   assert.equal(validateCredentials({ email: 'x@y.z', password: '0123456789' }, { register: true }).ok, true);
+});
+
+test('the email rule is the server\'s (AccountService.isPlausibleEmail)', () => {
+  for (const ok of ['ana@example.com', 'a@b.c', 'ana+tag@sub.example.org', 'a@.']) assert.equal(isPlausibleEmail(ok), true, ok);
+  for (const bad of ['ana@example', 'ana', '@example.com', 'a@@b.c', 'a@b@c.d', 'ana @example.com', 'ana@exa mple.com', '', `${'a'.repeat(250)}@b.cd`]) {
+    assert.equal(isPlausibleEmail(bad), false, bad);
+  }
+  assert.equal(validateCredentials({ email: 'ana@example', password: 'x' }).fields.email, 'validation.email');
 });
 
 test('new device: name and 1..16 frascos', () => {

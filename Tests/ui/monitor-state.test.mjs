@@ -210,3 +210,25 @@ test('the live error text of a failed item survives the completed message, which
   assert.equal(s.items[0].error, 'motor stalled');
   assert.equal(s.items[1].error, null);
 });
+
+test('silence made visible: overdue a few seconds after the expected time per bottle', () => {
+  let s = reduceMonitor(initialMonitorState(JOB), { type: 'snapshot', job: job('running', ['pending', 'pending']) }, 1000);
+  s = reduceMonitor(s, { type: 'progress', job_id: JOB, position: 0, frasco_index: 0, status: 'dispensing', dispensed_mg: 0, error: null }, 2000);
+  const at = (now) => monitorView(s, now, { itemMs: 700 });
+  assert.equal(at(2000 + 700 + 3000).overdue, false);
+  assert.equal(at(2000 + 700 + 3001).overdue, true);
+  assert.equal(at(2000 + 9_500).silentForS, 9, 'whole seconds since the last sign of life');
+  assert.equal(at(2000 + 9_500).deviceOffline, false, 'overdue is not offline yet');
+  s = reduceMonitor(s, { type: 'progress', job_id: JOB, position: 0, frasco_index: 0, status: 'ok', dispensed_mg: 5, error: null }, 12_000);
+  assert.equal(at(12_100).overdue, false, 'progress clears it');
+});
+
+test('a simulated run: the real device being offline is not news', () => {
+  let s = reduceMonitor(initialMonitorState(JOB), { type: 'snapshot', job: job('running', ['pending']) }, 0);
+  s = reduceMonitor(s, { type: 'device', online: false, simulating: true }, 1);
+  assert.equal(monitorView(s, 2).deviceOffline, false);
+  assert.equal(monitorView(s, 60_000, { silenceMs: 30_000 }).deviceOffline, false);
+  assert.equal(monitorView(s, 60_000, { silenceMs: 30_000 }).overdue, true, 'a stalled simulation still shows as waiting');
+  s = reduceMonitor(s, { type: 'device', online: false, simulating: false }, 3);
+  assert.equal(monitorView(s, 4).deviceOffline, true);
+});

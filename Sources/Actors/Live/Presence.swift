@@ -16,6 +16,8 @@ public final class Presence: Sendable {
     }
 
     private let entries = Mutex<[Int64: Entry]>([:])
+    /// Simulated runs in progress per device (the simulator is not the device).
+    private let simulations = Mutex<[Int64: Int]>([:])
     public let offlineAfter: Duration
 
     public init(offlineAfter: Duration) {
@@ -39,6 +41,20 @@ public final class Presence: Sendable {
             guard let entry = entries[deviceID] else { return (false, nil) }
             return (entry.online, entry.seenAtText)
         }
+    }
+
+    /// Counts a simulated run in or out; true when the device's `simulating` flag changed.
+    public func setSimulating(_ deviceID: Int64, _ running: Bool) -> Bool {
+        simulations.withLock { runs in
+            let before = runs[deviceID, default: 0]
+            let after = max(0, before + (running ? 1 : -1))
+            runs[deviceID] = after == 0 ? nil : after
+            return (before > 0) != (after > 0)
+        }
+    }
+
+    public func isSimulating(_ deviceID: Int64) -> Bool {
+        simulations.withLock { $0[deviceID] != nil }
     }
 
     /// Marks devices silent for longer than ``offlineAfter`` offline; returns them.
@@ -71,7 +87,7 @@ extension Presence {
     /// A device as the wire shows it: the stored record with live presence.
     func view(_ record: DeviceQueries.DeviceRecord, frascos: [Frasco]) -> Device {
         let state = state(of: record.id)
-        return Device(id: record.id, name: record.name, online: state.online,
+        return Device(id: record.id, name: record.name, online: state.online, simulating: isSimulating(record.id),
                       lastSeenAt: state.lastSeenAt ?? record.lastSeenAt, fwVersion: record.fwVersion, frascos: frascos)
     }
 }

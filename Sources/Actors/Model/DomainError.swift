@@ -1,3 +1,5 @@
+public import Runtime
+
 /// Why a domain operation refused. Handlers translate these to HTTP statuses;
 /// the domain never speaks HTTP.
 public enum DomainError: Error, Sendable, Equatable {
@@ -8,7 +10,7 @@ public enum DomainError: Error, Sendable, Equatable {
     /// A completion report that differs from the recorded one; carries the recorded result.
     case reportConflict(CompletionResult)
     /// Field-level validation failures, keyed by the request's own field path.
-    case invalid(message: String, fields: [String: String])
+    case invalid(message: String, fields: [String: FieldProblem])
     /// Credentials missing or wrong.
     case unauthorized(String)
     /// A unique value is taken (e.g. an email).

@@ -18,6 +18,8 @@ public struct Device: Codable, Sendable, Equatable {
     public var id: Int64
     public var name: String
     public var online: Bool
+    /// The server's simulator is running a job for this device (never counts as online).
+    public var simulating: Bool
     @ExplicitNull public var lastSeenAt: String?
     @ExplicitNull public var fwVersion: String?
     public var frascos: [Frasco]

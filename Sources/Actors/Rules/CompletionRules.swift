@@ -1,3 +1,4 @@
+import Runtime
 /// The rules that decide what a completion report means for stock. Pure
 /// functions: the JobActor applies them, the tests table-drive them.
 ///
@@ -22,24 +23,24 @@ public enum CompletionRules {
     /// Checks a report against the job's items; throws `.invalid` naming
     /// every bad field by its path in the request.
     public static func validate(_ report: CompletionReport, items: [JobItem]) throws(DomainError) {
-        var fields: [String: String] = [:]
+        var fields: [String: FieldProblem] = [:]
         var seen = Set<Int>()
         for (i, log) in report.executionLogs.enumerated() {
             let path = "execution_logs[\(i)]"
             if log.position < 0 || log.position >= items.count {
-                fields["\(path).position"] = "no item at position \(log.position)"
+                fields["\(path).position"] = .noSuchPosition(log.position)
             } else if !seen.insert(log.position).inserted {
-                fields["\(path).position"] = "position \(log.position) is repeated"
+                fields["\(path).position"] = .repeatedPosition(log.position)
             } else if items[log.position].frascoIndex != log.frascoIndex {
-                fields["\(path).frasco_index"] = "item \(log.position) uses frasco \(items[log.position].frascoIndex)"
+                fields["\(path).frasco_index"] = .frascoMismatch(position: log.position, frascoIndex: items[log.position].frascoIndex)
             }
             if log.dispensedMg < 0 {
-                fields["\(path).dispensed_mg"] = "must not be negative"
+                fields["\(path).dispensed_mg"] = .atLeast(0)
             } else if log.dispensedMg > JobRules.maxAmountMg {
-                fields["\(path).dispensed_mg"] = "must be at most \(JobRules.maxAmountMg)"
+                fields["\(path).dispensed_mg"] = .atMost(JobRules.maxAmountMg)
             }
             if let error = log.error, error.count > maxErrorLength {
-                fields["\(path).error"] = "must be at most \(maxErrorLength) characters"
+                fields["\(path).error"] = .maxLength(Int64(maxErrorLength))
             }
         }
         if !fields.isEmpty {

@@ -1,3 +1,4 @@
+import Runtime
 /// Validation of what users ask for: new jobs and stock changes.
 public enum JobRules {
     public static let maxItems = 32
@@ -18,20 +19,20 @@ public enum JobRules {
 
     /// Checks a new job's items for a device with `frascoCount` frascos.
     public static func validate(items: [NewItem], frascoCount: Int) throws(DomainError) {
-        var fields: [String: String] = [:]
+        var fields: [String: FieldProblem] = [:]
         if items.isEmpty {
-            fields["items"] = "must have at least 1 item"
+            fields["items"] = .minItems(1)
         } else if items.count > maxItems {
-            fields["items"] = "must have at most \(maxItems) items"
+            fields["items"] = .maxItems(Int64(maxItems))
         }
         for (i, item) in items.prefix(maxItems).enumerated() {
             if item.frascoIndex < 0 || item.frascoIndex >= frascoCount {
-                fields["items[\(i)].frasco_index"] = "must be between 0 and \(frascoCount - 1)"
+                fields["items[\(i)].frasco_index"] = .outOfRange(0, Int64(frascoCount - 1))
             }
             if item.amountMg <= 0 {
-                fields["items[\(i)].amount_mg"] = "must be greater than 0"
+                fields["items[\(i)].amount_mg"] = .atLeast(1)
             } else if item.amountMg > maxAmountMg {
-                fields["items[\(i)].amount_mg"] = "must be at most \(maxAmountMg)"
+                fields["items[\(i)].amount_mg"] = .atMost(maxAmountMg)
             }
         }
         if !fields.isEmpty { throw .invalid(message: "The job is not valid.", fields: fields) }
@@ -39,10 +40,10 @@ public enum JobRules {
 
     /// Checks a new device; names every bad field at once.
     public static func validateDevice(name: String, frascos: Int) throws(DomainError) {
-        var fields: [String: String] = [:]
+        var fields: [String: FieldProblem] = [:]
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty || trimmed.count > 100 { fields["name"] = "must be 1 to 100 characters" }
-        if !(1...maxFrascos).contains(frascos) { fields["frascos"] = "must be between 1 and \(maxFrascos)" }
+        if trimmed.isEmpty || trimmed.count > 100 { fields["name"] = .length(1, 100) }
+        if !(1...maxFrascos).contains(frascos) { fields["frascos"] = .outOfRange(1, Int64(maxFrascos)) }
         if !fields.isEmpty { throw .invalid(message: "The device is not valid.", fields: fields) }
     }
 }

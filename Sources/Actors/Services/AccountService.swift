@@ -12,12 +12,12 @@ public struct AccountService: Sendable {
     /// Creates an account and its first session token.
     public func register(email: String, password: String) async throws -> (user: User, token: String) {
         let email = email.trimmingCharacters(in: .whitespaces)
-        var fields: [String: String] = [:]
-        if !Self.isPlausibleEmail(email) { fields["email"] = "must be an email address" }
+        var fields: [String: FieldProblem] = [:]
+        if !Self.isPlausibleEmail(email) { fields["email"] = .email }
         if password.count < Self.minimumPasswordLength {
-            fields["password"] = "must be at least \(Self.minimumPasswordLength) characters"
+            fields["password"] = .minLength(Int64(Self.minimumPasswordLength))
         } else if password.utf8.count > 1024 {
-            fields["password"] = "must be at most 1024 bytes"
+            fields["password"] = .maxBytes(1024)
         }
         if !fields.isEmpty { throw DomainError.invalid(message: "The account is not valid.", fields: fields) }
         let hash = try await offLoop { try PasswordHash.hash(password) }

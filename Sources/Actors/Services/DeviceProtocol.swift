@@ -3,7 +3,7 @@ import Runtime
 /// What devices do: fetch their next job, report progress, report completion,
 /// send heartbeats. Real devices reach it through HTTP handlers; the simulator
 /// calls it directly, so a simulated job takes the same path after HTTP.
-/// Every call marks the device seen (online).
+/// Every call marks the device seen (online), except the simulator's.
 public struct DeviceProtocol: Sendable {
     let dispenser: Dispenser
 
@@ -11,14 +11,14 @@ public struct DeviceProtocol: Sendable {
 
     /// The job the device should run, waiting up to `wait` for one.
     public func next(_ device: DeviceIdentity, wait: Duration) async throws -> Job? {
-        await dispenser.deviceSeen(device.deviceID)
+        await dispenser.deviceSeen(device)
         let job = try await dispenser.withDevice(device.deviceID) { try await $0.next(wait: wait) }
-        await dispenser.deviceSeen(device.deviceID)
+        await dispenser.deviceSeen(device)
         return job
     }
 
     public func progress(_ device: DeviceIdentity, jobID: Int64, report: ProgressReport) async throws {
-        await dispenser.deviceSeen(device.deviceID)
+        await dispenser.deviceSeen(device)
         try await dispenser.withJob(jobID, device: device.deviceID) {
             try await $0.progress(deviceID: device.deviceID, report: report)
         }
@@ -28,7 +28,7 @@ public struct DeviceProtocol: Sendable {
     /// is the report's canonical JSON; without it, it is computed here.
     public func complete(_ device: DeviceIdentity, jobID: Int64, report: CompletionReport,
                          canonical: String? = nil) async throws -> CompletionResult {
-        await dispenser.deviceSeen(device.deviceID)
+        await dispenser.deviceSeen(device)
         let canonical = try canonical ?? WireJSON.encodeString(report)
         return try await dispenser.withJob(jobID, device: device.deviceID) {
             try await $0.complete(deviceID: device.deviceID, report: report, canonical: canonical)
@@ -44,10 +44,10 @@ public struct DeviceProtocol: Sendable {
 
     public func heartbeat(_ device: DeviceIdentity, _ heartbeat: Heartbeat) async throws {
         guard !heartbeat.fwVersion.isEmpty, heartbeat.fwVersion.count <= 64 else {
-            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": "must be 1 to 64 characters"])
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": .length(1, 64)])
         }
         guard heartbeat.uptimeS >= 0 else {
-            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["uptime_s": "must not be negative"])
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["uptime_s": .atLeast(0)])
         }
         let deviceID = device.deviceID
         let version = heartbeat.fwVersion
@@ -55,7 +55,7 @@ public struct DeviceProtocol: Sendable {
             try DeviceQueries.setFirmware(db, deviceID: deviceID, version: version)
             return db.changes > 0
         }
-        await dispenser.deviceSeen(deviceID)
+        await dispenser.deviceSeen(device)
         if changed { await dispenser.publishDevice(deviceID) }
     }
 
@@ -63,7 +63,7 @@ public struct DeviceProtocol: Sendable {
     /// it must run the job it was asked to, not the oldest one). Like `next`,
     /// it refuses while the device runs another job.
     func take(_ device: DeviceIdentity, jobID: Int64) async throws -> Job {
-        await dispenser.deviceSeen(device.deviceID)
+        await dispenser.deviceSeen(device)
         let deviceID = device.deviceID
         let job = try await dispenser.database.write { db -> Job? in
             if let running = try JobQueries.runningJobID(db, deviceID: deviceID), running != jobID {

@@ -50,10 +50,10 @@ public struct DeviceService: Sendable {
 
     public func updateFrasco(userID: Int64, id: Int64, index: Int, ingredient: String, capacityMg: Int64?) async throws -> Frasco {
         try await requireOwned(userID: userID, id: id)
-        var fields: [String: String] = [:]
-        if ingredient.count > 100 { fields["ingredient"] = "must be at most 100 characters" }
+        var fields: [String: FieldProblem] = [:]
+        if ingredient.count > 100 { fields["ingredient"] = .maxLength(100) }
         if let capacityMg, capacityMg < 0 || capacityMg > JobRules.maxStockMg {
-            fields["capacity_mg"] = "must be between 0 and \(JobRules.maxStockMg)"
+            fields["capacity_mg"] = .outOfRange(0, JobRules.maxStockMg)
         }
         if !fields.isEmpty { throw DomainError.invalid(message: "The frasco is not valid.", fields: fields) }
         return try await dispenser.withStock(id) {
@@ -65,23 +65,26 @@ public struct DeviceService: Sendable {
         try await requireOwned(userID: userID, id: id)
         guard amountMg > 0, amountMg <= JobRules.maxStockMg else {
             throw DomainError.invalid(message: "The refill is not valid.",
-                                      fields: ["amount_mg": "must be between 1 and \(JobRules.maxStockMg)"])
+                                      fields: ["amount_mg": .outOfRange(1, JobRules.maxStockMg)])
         }
         return try await dispenser.withStock(id) { try await $0.refill(index: index, amountMg: amountMg) }
     }
 
     public func adjust(userID: Int64, id: Int64, index: Int, stockMg: Int64, note: String?) async throws -> Frasco {
         try await requireOwned(userID: userID, id: id)
-        var fields: [String: String] = [:]
-        if stockMg < 0 || stockMg > JobRules.maxStockMg { fields["stock_mg"] = "must be between 0 and \(JobRules.maxStockMg)" }
-        if let note, note.count > 500 { fields["note"] = "must be at most 500 characters" }
+        var fields: [String: FieldProblem] = [:]
+        if stockMg < 0 || stockMg > JobRules.maxStockMg { fields["stock_mg"] = .outOfRange(0, JobRules.maxStockMg) }
+        if let note, note.count > 500 { fields["note"] = .maxLength(500) }
         if !fields.isEmpty { throw DomainError.invalid(message: "The stock count is not valid.", fields: fields) }
         return try await dispenser.withStock(id) { try await $0.adjust(index: index, stockMg: stockMg, note: note) }
     }
 
-    public func movements(userID: Int64, id: Int64, limit: Int, before: Int64?) async throws -> [Movement] {
+    /// The ledger newest first; `frascoIndex` keeps one bottle's history.
+    public func movements(userID: Int64, id: Int64, limit: Int, before: Int64?, frascoIndex: Int? = nil) async throws -> [Movement] {
         try await requireOwned(userID: userID, id: id)
-        return try await dispenser.database.read { try DeviceQueries.movements($0, deviceID: id, limit: limit, before: before) }
+        return try await dispenser.database.read {
+            try DeviceQueries.movements($0, deviceID: id, limit: limit, before: before, frascoIndex: frascoIndex)
+        }
     }
 
     /// The device a device token belongs to.
@@ -107,6 +110,15 @@ public struct DeviceService: Sendable {
 public struct DeviceIdentity: Sendable, Equatable {
     public let deviceID: Int64
     public let userID: Int64
+    /// The server's own simulator acting for the device: its requests never
+    /// count as the real device being seen (see ``Presence``).
+    public let simulated: Bool
+
+    public init(deviceID: Int64, userID: Int64, simulated: Bool = false) {
+        self.deviceID = deviceID
+        self.userID = userID
+        self.simulated = simulated
+    }
 }
 
 import Foundation

@@ -17,8 +17,8 @@ public struct FirmwareService: Sendable {
     /// when the owner gave one) but never signs or verifies: it holds no key.
     public func upload(userID: Int64, version: String, signature: String?, expectedSHA256: String?,
                        image: [UInt8]) async throws -> Firmware {
-        var fields: [String: String] = [:]
-        if let problem = FirmwareRules.versionProblem(version) { fields["version"] = problem }
+        var fields: [String: FieldProblem] = [:]
+        if let problem = FirmwareRules.versionProblem(version) { fields["version"] = FieldProblem(stringLiteral: problem) }
         let der = signature.flatMap(FirmwareRules.signatureDER)
         if signature == nil {
             fields["signature"] = "is required: base64 of the DER ECDSA P-256 signature over the image's SHA-256"
@@ -80,7 +80,7 @@ public struct FirmwareService: Sendable {
 
     /// Starts offering an image to a share of the owner's devices or to a list of them.
     public func createRollout(userID: Int64, _ request: NewRollout) async throws -> Rollout {
-        var fields: [String: String] = [:]
+        var fields: [String: FieldProblem] = [:]
         switch (request.percent, request.deviceIds) {
         case (nil, nil): fields["percent"] = "give percent or device_ids"
         case (.some, .some): fields["device_ids"] = "give percent or device_ids, not both"

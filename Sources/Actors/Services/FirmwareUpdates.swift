@@ -83,7 +83,7 @@ public struct FirmwareUpdates: Sendable {
     /// `select` picks for it (nil: none). Another owner's image is not found.
     public func download(_ device: DeviceIdentity, firmwareID: Int64,
                          select: @escaping @Sendable (Firmware) -> Range<Int>?) async throws -> (Firmware, [UInt8]) {
-        await dispenser.deviceSeen(device.deviceID)
+        await dispenser.deviceSeen(device)
         let userID = device.userID
         let found = try await dispenser.database.read { db -> (Firmware, [UInt8])? in
             guard let image = try FirmwareQueries.firmware(db, id: firmwareID, userID: userID) else { return nil }
@@ -105,15 +105,15 @@ public struct FirmwareUpdates: Sendable {
     /// version with no open attempt starts one (a device may update on its
     /// own); a failure applies the rollout's abort rule at once.
     public func record(_ device: DeviceIdentity, _ report: StatusReport) async throws -> FirmwareAttempt {
-        var fields: [String: String] = [:]
-        if let problem = FirmwareRules.versionProblem(report.version) { fields["version"] = problem }
+        var fields: [String: FieldProblem] = [:]
+        if let problem = FirmwareRules.versionProblem(report.version) { fields["version"] = FieldProblem(stringLiteral: problem) }
         let state = UpdateState(rawValue: report.state).flatMap { UpdateState.reportable.contains($0) ? $0 : nil }
-        if state == nil { fields["state"] = "must be one of " + UpdateState.reportable.map(\.rawValue).joined(separator: ", ") }
+        if state == nil { fields["state"] = .notOneOf(UpdateState.reportable.map(\.rawValue)) }
         if let error = report.error, error.count > FirmwareRules.maxErrorLength {
             fields["error"] = "must be at most \(FirmwareRules.maxErrorLength) characters"
         }
         guard let state, fields.isEmpty else { throw DomainError.invalid(message: "The status is not valid.", fields: fields) }
-        await dispenser.deviceSeen(device.deviceID)
+        await dispenser.deviceSeen(device)
         let (deviceID, userID, version, error) = (device.deviceID, device.userID, report.version, report.error)
         let (attempt, reachedResult) = try await dispenser.database.write { db -> (FirmwareAttempt, Bool) in
             let now = Timestamp.now()

@@ -18,7 +18,7 @@ public struct JobService: Sendable {
     public func create(userID: Int64, request: NewJob, idempotencyKey: String?) async throws -> (job: Job, replayed: Bool) {
         if let key = idempotencyKey, key.isEmpty || key.count > 200 {
             throw DomainError.invalid(message: "The Idempotency-Key header is not valid.",
-                                      fields: ["Idempotency-Key": "must be 1 to 200 characters"])
+                                      fields: ["Idempotency-Key": .length(1, 200)])
         }
         let canonical = try WireJSON.encodeString(request)
         let deviceID = request.deviceId
@@ -49,9 +49,12 @@ public struct JobService: Sendable {
         try await dispenser.withJob(id) { try await $0.job(forUser: userID) }
     }
 
-    public func list(userID: Int64, deviceID: Int64?, status: JobStatus?, limit: Int, before: Int64?) async throws -> [Job] {
+    /// `createdFrom` (inclusive) and `createdBefore` (exclusive) are server-format timestamps (``Timestamp``).
+    public func list(userID: Int64, deviceID: Int64?, status: JobStatus?, limit: Int, before: Int64?,
+                     createdFrom: String? = nil, createdBefore: String? = nil) async throws -> [Job] {
         try await dispenser.database.read {
-            try JobQueries.jobs($0, userID: userID, deviceID: deviceID, status: status, limit: limit, before: before)
+            try JobQueries.jobs($0, userID: userID, deviceID: deviceID, status: status, limit: limit, before: before,
+                                createdFrom: createdFrom, createdBefore: createdBefore)
         }
     }
 

@@ -2,7 +2,7 @@ import Runtime
 
 /// A simulated dispenser, for demos and tests without hardware. It runs one
 /// pending job through ``DeviceProtocol`` — the same code a real device's HTTP
-/// requests reach — so it marks the device online, reports progress item by
+/// requests reach — so it reports progress item by
 /// item, loses the network for a configured drop (progress posted meanwhile is
 /// lost, dispensing goes on), and delivers its completion report, retrying
 /// until the network is back.
@@ -36,17 +36,17 @@ public struct Simulator: Sendable {
     public func start(userID: Int64, request: Request) async throws {
         let delay = request.frascoDelayMs ?? 500
         let dropSeconds = request.dropDurationSeconds ?? 5
-        var fields: [String: String] = [:]
-        if !(0...60_000).contains(delay) { fields["frasco_delay_ms"] = "must be between 0 and 60000" }
-        if !(0...600).contains(dropSeconds) { fields["drop_duration_seconds"] = "must be between 0 and 600" }
-        if (request.failFrascoIndices?.count ?? 0) > JobRules.maxFrascos { fields["fail_frasco_indices"] = "too many indexes" }
+        var fields: [String: FieldProblem] = [:]
+        if !(0...60_000).contains(delay) { fields["frasco_delay_ms"] = .outOfRange(0, 60_000) }
+        if !(0...600).contains(dropSeconds) { fields["drop_duration_seconds"] = .outOfRange(0, 600) }
+        if (request.failFrascoIndices?.count ?? 0) > JobRules.maxFrascos { fields["fail_frasco_indices"] = .maxItems(Int64(JobRules.maxFrascos)) }
         if !fields.isEmpty { throw DomainError.invalid(message: "The simulation is not valid.", fields: fields) }
 
         let job = try await JobService(dispenser).job(userID: userID, id: request.jobId)
         guard job.status == .pending else {
             throw DomainError.conflict(code: "job_not_pending", message: "Only a pending job can be simulated.")
         }
-        let device = DeviceIdentity(deviceID: job.deviceId, userID: userID)
+        let device = DeviceIdentity(deviceID: job.deviceId, userID: userID, simulated: true)
         let plan = Plan(delayMs: delay, failing: request.failFrascoIndices ?? [],
                         dropAt: request.simulateWifiDrop == true ? (request.dropAtFrascoIndex ?? job.items.first?.frascoIndex) : nil,
                         dropDurationMs: Int64(dropSeconds * 1000))
@@ -58,6 +58,7 @@ public struct Simulator: Sendable {
                                         planJSON: try WireJSON.encodeString(plan), logsJSON: "[]")
         try await dispenser.database.write { try SimulationQueries.insert($0, row) }
         let dispenser = dispenser
+        await dispenser.simulation(device.deviceID, running: true)
         Task.detached { await Self.run(taken, device: device, plan: plan, done: [], dispenser: dispenser) }
     }
 
@@ -69,7 +70,7 @@ public struct Simulator: Sendable {
             guard let plan = try? WireJSON.decode(Plan.self, from: row.planJSON),
                   let done = try? WireJSON.decode([ExecutionLog].self, from: row.logsJSON),
                   var job = try? await JobService(dispenser).job(userID: row.userID, id: row.jobID) else { continue }
-            let device = DeviceIdentity(deviceID: row.deviceID, userID: row.userID)
+            let device = DeviceIdentity(deviceID: row.deviceID, userID: row.userID, simulated: true)
             // Like a rebooted device whose record survived: it asks for its job
             // again (the server counts the re-delivery) and resumes from its record.
             // Only for a running job: `next` then hands back this one, never a pending one.
@@ -78,6 +79,7 @@ public struct Simulator: Sendable {
                 job = handedBack
             }
             let dispenser = dispenser
+            await dispenser.simulation(device.deviceID, running: true)
             Task.detached { await Self.run(job, device: device, plan: plan, done: done, dispenser: dispenser) }
         }
         return rows.count
@@ -132,5 +134,6 @@ public struct Simulator: Sendable {
             }
         }
         _ = try? await dispenser.database.write { try SimulationQueries.delete($0, jobID: job.id) }
+        await dispenser.simulation(device.deviceID, running: false)
     }
 }

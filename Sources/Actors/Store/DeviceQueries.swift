@@ -113,11 +113,12 @@ enum DeviceQueries {
         try db.run("UPDATE frascos SET stock_mg = stock_mg + ? WHERE device_id = ? AND idx = ?", delta, deviceID, index)
     }
 
-    static func movements(_ db: SQLiteConnection, deviceID: Int64, limit: Int, before: Int64?) throws -> [Movement] {
+    static func movements(_ db: SQLiteConnection, deviceID: Int64, limit: Int, before: Int64?,
+                          frascoIndex: Int? = nil) throws -> [Movement] {
         try db.query("""
             SELECT id, frasco_index, delta_mg, reason, job_id, note, at FROM movements
-            WHERE device_id = ? AND id < ? ORDER BY id DESC LIMIT ?
-            """, deviceID, before ?? Int64.max, limit) { row in
+            WHERE device_id = ?1 AND id < ?2 AND (?4 IS NULL OR frasco_index = ?4) ORDER BY id DESC LIMIT ?3
+            """, deviceID, before ?? Int64.max, limit, frascoIndex) { row in
             Movement(id: try row.get(0), frascoIndex: try row.get(1), deltaMg: try row.get(2),
                      reason: MovementReason(rawValue: try row.get(3)) ?? .adjust, jobId: try row.get(4),
                      note: try row.get(5), at: try row.get(6))

@@ -78,12 +78,15 @@ enum JobQueries {
     }
 
     static func jobs(_ db: SQLiteConnection, userID: Int64, deviceID: Int64?, status: JobStatus?,
-                     limit: Int, before: Int64?) throws -> [Job] {
+                     limit: Int, before: Int64?, createdFrom: String? = nil, createdBefore: String? = nil) throws -> [Job] {
+        // created_at is RFC 3339 UTC text with milliseconds: it compares as text.
         let records = try db.query("""
             SELECT \(jobColumns) FROM jobs
             WHERE user_id = ? AND (?2 IS NULL OR device_id = ?2) AND (?3 IS NULL OR status = ?3) AND id < ?4
+              AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
             ORDER BY id DESC LIMIT ?5
-            """, userID, deviceID, status?.rawValue, before ?? Int64.max, limit, map: { try record(db, $0) })
+            """, userID, deviceID, status?.rawValue, before ?? Int64.max, limit, createdFrom, createdBefore,
+            map: { try record(db, $0) })
         return try records.map { try withItems(db, $0).job }
     }
 

@@ -17,7 +17,7 @@ enum DeviceProtocolRoutes {
             var wait = 0
             if let text = request.head.queryValue("wait") {
                 guard let value = Int(text), (0...30).contains(value) else {
-                    throw HTTPError.invalidFields(["wait": "must be between 0 and 30"], message: "The query is not valid.")
+                    throw HTTPError.invalidFields(["wait": .outOfRange(0, 30)], message: "The query is not valid.")
                 }
                 wait = value
             }

@@ -52,8 +52,17 @@ enum DeviceRoutes {
         })
         router.get("/devices/:id/stock/movements", app.userRoute { request, user in
             let paging = try Paging(request)
+            var frascoIndex: Int?
+            if let text = request.head.queryValue("frasco_index") {
+                guard let value = Int(text), (0..<JobRules.maxFrascos).contains(value) else {
+                    throw HTTPError.invalidFields(["frasco_index": .outOfRange(0, Int64(JobRules.maxFrascos - 1))],
+                                                  message: "The query is not valid.")
+                }
+                frascoIndex = value
+            }
             let movements = try await app.devices.movements(userID: user.id, id: try request.id("id"),
-                                                            limit: paging.limit, before: paging.before)
+                                                            limit: paging.limit, before: paging.before,
+                                                            frascoIndex: frascoIndex)
             return try WireCoding.json(Movements(movements: movements))
         })
     }

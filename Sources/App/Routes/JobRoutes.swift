@@ -17,20 +17,27 @@ enum JobRoutes {
         })
         router.get("/jobs", app.userRoute { request, user in
             let paging = try Paging(request)
-            var fields: [String: String] = [:]
+            var fields: [String: FieldProblem] = [:]
             var deviceID: Int64?
             if let text = request.head.queryValue("device_id") {
-                if let value = Int64(text), value > 0 { deviceID = value } else { fields["device_id"] = "must be a positive id" }
+                if let value = Int64(text), value > 0 { deviceID = value } else { fields["device_id"] = .positiveID }
             }
             var status: JobStatus?
             if let text = request.head.queryValue("status") {
                 if let value = JobStatus(rawValue: text) { status = value } else {
-                    fields["status"] = "must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                    fields["status"] = .notOneOf(JobStatus.allCases.map(\.rawValue))
                 }
+            }
+            // A time range on created_at: from inclusive, before exclusive (a person's local day is two instants).
+            var range: [String: String] = [:]
+            for name in ["created_from", "created_before"] {
+                guard let text = request.head.queryValue(name) else { continue }
+                if let time = QueryTime.parse(text) { range[name] = time } else { fields[name] = .timestamp }
             }
             if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
             let jobs = try await app.jobs.list(userID: user.id, deviceID: deviceID, status: status,
-                                               limit: paging.limit, before: paging.before)
+                                               limit: paging.limit, before: paging.before,
+                                               createdFrom: range["created_from"], createdBefore: range["created_before"])
             return try WireCoding.json(Many(jobs: jobs))
         })
         router.get("/jobs/:id", app.userRoute { request, user in

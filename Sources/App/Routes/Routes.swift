@@ -14,6 +14,7 @@ enum Routes {
         OperationsRoutes.add(to: &router, app)
         FirmwareRoutes.add(to: &router, app)
         FirmwareDeviceRoutes.add(to: &router, app)
+        ConfigRoutes.add(to: &router, app)
         router.staticFiles = publicFiles()
         return router
     }

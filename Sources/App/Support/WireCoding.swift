@@ -28,26 +28,26 @@ enum WireCoding {
             // with no path; find the number ourselves so the error names it.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
                let path = firstOutOfRangeNumber(in: object, path: "") {
-                throw HTTPError.invalidFields([path: "must be an integer within range"], message: "A number is not valid here.")
+                throw HTTPError.invalidFields([path: .integerInRange], message: "A number is not valid here.")
             }
             throw invalid(error)
         }
         let echoed = try JSONSerialization.jsonObject(with: WireJSON.encoder().encode(value), options: [])
-        var unknown: [String: String] = [:]
+        var unknown: [String: FieldProblem] = [:]
         collectUnknown(sent: object, known: echoed, path: "", into: &unknown)
         if !unknown.isEmpty { throw HTTPError.invalidFields(unknown, message: "The request has unknown fields.") }
         return value
     }
 
     /// Keys the client sent with a non-null value that the decoded value does not have.
-    private static func collectUnknown(sent: Any, known: Any, path: String, into unknown: inout [String: String]) {
+    private static func collectUnknown(sent: Any, known: Any, path: String, into unknown: inout [String: FieldProblem]) {
         if let sent = sent as? [String: Any], let known = known as? [String: Any] {
             for (key, value) in sent where !(value is NSNull) {
                 let child = path.isEmpty ? key : "\(path).\(key)"
                 if let knownValue = known[key] {
                     collectUnknown(sent: value, known: knownValue, path: child, into: &unknown)
                 } else {
-                    unknown[child] = "unknown field"
+                    unknown[child] = .unknownField
                 }
             }
         } else if let sent = sent as? [Any], let known = known as? [Any], sent.count == known.count {
@@ -91,25 +91,25 @@ enum WireCoding {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return .invalidFields([path(context.codingPath, key): "is required"], message: "A required field is missing.")
+            return .invalidFields([path(context.codingPath, key): .required], message: "A required field is missing.")
         case .typeMismatch(let type, let context):
-            return .invalidFields([path(context.codingPath): "must be \(describe(type))"], message: "A field has the wrong type.")
+            return .invalidFields([path(context.codingPath): .wrongType(describe(type))], message: "A field has the wrong type.")
         case .valueNotFound(let type, let context):
-            return .invalidFields([path(context.codingPath): "must be \(describe(type)), not null"], message: "A field is null.")
+            return .invalidFields([path(context.codingPath): .notNull], message: "A field is null.")
         case .dataCorrupted(let context):
-            return .invalidFields([path(context.codingPath): "is not a valid value"], message: "A field is not valid.")
+            return .invalidFields([path(context.codingPath): .invalidValue], message: "A field is not valid.")
         @unknown default:
-            return .invalidFields(["body": "is not valid"])
+            return .invalidFields(["body": .invalidValue])
         }
     }
 
     private static func describe(_ type: Any.Type) -> String {
         switch type {
-        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
-        case is String.Type: "a string"
-        case is Bool.Type: "a boolean"
-        case is Double.Type: "a number"
-        default: String(describing: type).contains("Array") ? "an array" : "an object or value of the right kind"
+        case is Int.Type, is Int64.Type, is Int32.Type: "integer"
+        case is String.Type: "string"
+        case is Bool.Type: "boolean"
+        case is Double.Type: "number"
+        default: String(describing: type).contains("Array") ? "array" : "object"
         }
     }
 

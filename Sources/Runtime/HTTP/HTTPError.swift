@@ -1,6 +1,6 @@
 /// An error a handler throws to answer with a status and the uniform JSON
-/// error body `{"error":{"code":…,"message":…,"fields":{…}}}` (`fields` only
-/// when present). Anything else a handler throws becomes a bare 500
+/// error body `{"error":{"code":…,"message":…,"fields":{…},"field_codes":{…}}}`
+/// (`fields` and `field_codes` only when present). Anything else a handler throws becomes a bare 500
 /// `internal_error`, so no detail of a failure leaks to the client.
 public struct HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     public var status: HTTPStatus
@@ -9,11 +9,12 @@ public struct HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// For a person; may change wording.
     public var message: String
     /// Field path → problem, for validation errors: `items[2].amount_mg`.
-    public var fields: [String: String]?
+    /// On the wire: `fields` (path → message) and `field_codes` (path → code and values).
+    public var fields: [String: FieldProblem]?
     /// Extra response fields, e.g. `Allow` or `Retry-After`.
     public var headers: HTTPHeaders
 
-    public init(_ status: HTTPStatus, code: String, message: String, fields: [String: String]? = nil, headers: HTTPHeaders = [:]) {
+    public init(_ status: HTTPStatus, code: String, message: String, fields: [String: FieldProblem]? = nil, headers: HTTPHeaders = [:]) {
         self.status = status
         self.code = code
         self.message = message
@@ -50,7 +51,7 @@ public struct HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let unsupportedMediaType = HTTPError(
         .unsupportedMediaType, code: "unsupported_media_type", message: "Content-Type must be application/json")
     public static let malformedJSON = HTTPError(.badRequest, code: "malformed_json", message: "request body is not valid JSON")
-    public static func invalidFields(_ fields: [String: String], message: String = "invalid fields") -> HTTPError {
+    public static func invalidFields(_ fields: [String: FieldProblem], message: String = "invalid fields") -> HTTPError {
         HTTPError(.unprocessableContent, code: "invalid_fields", message: message, fields: fields)
     }
     public static let internalError = HTTPError(.internalServerError, code: "internal_error", message: "internal error")

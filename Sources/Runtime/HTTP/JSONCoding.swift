@@ -29,23 +29,23 @@ public enum JSONCoding {
 
     static func validationError(_ error: DecodingError) -> HTTPError {
         let path: [any CodingKey]
-        let problem: String
+        let problem: FieldProblem
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return .malformedJSON
         case .dataCorrupted(let context):
-            (path, problem) = (context.codingPath, "has an invalid value")
+            (path, problem) = (context.codingPath, .invalidValue)
         case .keyNotFound(let key, let context):
-            (path, problem) = (context.codingPath + [key], "is required")
+            (path, problem) = (context.codingPath + [key], .required)
         case .valueNotFound(_, let context):
-            (path, problem) = (context.codingPath, "must not be null")
+            (path, problem) = (context.codingPath, .notNull)
         case .typeMismatch(let type, let context):
-            (path, problem) = (context.codingPath, "must be \(jsonTypeName(type))")
+            (path, problem) = (context.codingPath, .wrongType(jsonTypeName(type)))
         @unknown default:
             return HTTPError(.unprocessableContent, code: "invalid_fields", message: "invalid request body")
         }
         guard !path.isEmpty else {
-            return HTTPError(.unprocessableContent, code: "invalid_fields", message: "request body \(problem)")
+            return HTTPError(.unprocessableContent, code: "invalid_fields", message: "request body \(problem.message)")
         }
         return .invalidFields([fieldPath(path): problem])
     }
@@ -65,12 +65,12 @@ public enum JSONCoding {
 
     private static func jsonTypeName(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type, is Substring.Type: return "a string"
-        case is Bool.Type: return "a boolean"
-        case is any BinaryInteger.Type: return "an integer"
-        case is any BinaryFloatingPoint.Type, is Decimal.Type: return "a number"
-        case is [Any].Type: return "an array"
-        default: return String(describing: type).hasPrefix("Array<") ? "an array" : "an object"
+        case is String.Type, is Substring.Type: return "string"
+        case is Bool.Type: return "boolean"
+        case is any BinaryInteger.Type: return "integer"
+        case is any BinaryFloatingPoint.Type, is Decimal.Type: return "number"
+        case is [Any].Type: return "array"
+        default: return String(describing: type).hasPrefix("Array<") ? "array" : "object"
         }
     }
 
@@ -79,12 +79,34 @@ public enum JSONCoding {
             let code: String
             let message: String
             let fields: [String: String]?
+            let fieldCodes: [String: FieldCode]?
+            enum CodingKeys: String, CodingKey { case code, message, fields, fieldCodes = "field_codes" }
         }
         let error: Body
     }
 
-    static func errorBody(code: String, message: String, fields: [String: String]?) -> [UInt8] {
-        let envelope = ErrorEnvelope(error: .init(code: code, message: message, fields: fields?.isEmpty == true ? nil : fields))
+    /// One `field_codes` entry: the code and its values side by side.
+    private struct FieldCode: Encodable {
+        struct Key: CodingKey {
+            let stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        let problem: FieldProblem
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(problem.code, forKey: Key(stringValue: "code"))
+            for (name, value) in problem.values { try container.encode(value, forKey: Key(stringValue: name)) }
+        }
+    }
+
+    static func errorBody(code: String, message: String, fields: [String: FieldProblem]?) -> [UInt8] {
+        let present = fields?.isEmpty == false ? fields : nil
+        let envelope = ErrorEnvelope(error: .init(
+            code: code, message: message,
+            fields: present?.mapValues(\.message),
+            fieldCodes: present?.mapValues { FieldCode(problem: $0) }))
         // Encoding strings cannot fail; the fallback only keeps the signature total.
         return (try? encode(envelope)) ?? Array(#"{"error":{"code":"internal_error","message":"internal error"}}"#.utf8)
     }

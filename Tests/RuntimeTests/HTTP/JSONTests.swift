@@ -62,20 +62,21 @@ struct JSONTests {
     }
 
     @Test func wrongShapesAre422WithFieldPaths() {
-        let cases: [(String, String, String)] = [
+        let cases: [(String, String, String, String)] = [
             (#"{"device_id":1,"items":[{"frasco_index":0,"amount_mg":5},{"frasco_index":1,"amount_mg":5},{"frasco_index":2,"amount_mg":"5"}]}"#,
-             "items[2].amount_mg", "must be an integer"),
-            (#"{"device_id":1,"items":[{"frasco_index":0}]}"#, "items[0].amount_mg", "is required"),
-            (#"{"items":[]}"#, "device_id", "is required"),
-            (#"{"device_id":null,"items":[]}"#, "device_id", "must not be null"),
-            (#"{"device_id":1,"items":{}}"#, "items", "must be an array"),
-            (#"{"device_id":1,"items":[],"note":5}"#, "note", "must be a string"),
+             "items[2].amount_mg", "must be an integer", "type_integer"),
+            (#"{"device_id":1,"items":[{"frasco_index":0}]}"#, "items[0].amount_mg", "is required", "required"),
+            (#"{"items":[]}"#, "device_id", "is required", "required"),
+            (#"{"device_id":null,"items":[]}"#, "device_id", "must not be null", "not_null"),
+            (#"{"device_id":1,"items":{}}"#, "items", "must be an array", "type_array"),
+            (#"{"device_id":1,"items":[],"note":5}"#, "note", "must be a string", "type_string"),
         ]
-        for (body, path, problem) in cases {
+        for (body, path, problem, code) in cases {
             let error = decodeError(body)
             #expect(error?.status == .unprocessableContent, "\(body)")
             #expect(error?.code == "invalid_fields")
-            #expect(error?.fields == [path: problem], "\(body)")
+            #expect(error?.fields?.mapValues(\.message) == [path: problem], "\(body)")
+            #expect(error?.fields?[path]?.code == code, "\(body)")
         }
         #expect(decodeError("[]")?.status == .unprocessableContent)
         #expect(decodeError("[]")?.fields == nil)
@@ -85,9 +86,12 @@ struct JSONTests {
         let plain = HTTPError.notFound("no such job").response
         #expect(String(decoding: plain.body, as: UTF8.self) == #"{"error":{"code":"not_found","message":"no such job"}}"#)
         #expect(plain.headers["Content-Type"] == "application/json")
-        let validation = HTTPError.invalidFields(["items[2].amount_mg": "must be greater than 0"]).response
+        let validation = HTTPError.invalidFields(["items[2].amount_mg": .atLeast(1)]).response
         #expect(String(decoding: validation.body, as: UTF8.self)
-                == #"{"error":{"code":"invalid_fields","fields":{"items[2].amount_mg":"must be greater than 0"},"message":"invalid fields"}}"#)
+                == #"{"error":{"code":"invalid_fields","field_codes":{"items[2].amount_mg":{"code":"at_least","min":1}},"fields":{"items[2].amount_mg":"must be greater than 0"},"message":"invalid fields"}}"#)
+        let range = HTTPError.invalidFields(["frascos": .outOfRange(1, 16)]).response
+        #expect(String(decoding: range.body, as: UTF8.self)
+                == #"{"error":{"code":"invalid_fields","field_codes":{"frascos":{"code":"out_of_range","max":16,"min":1}},"fields":{"frascos":"must be between 1 and 16"},"message":"invalid fields"}}"#)
         #expect(validation.status.code == 422)
         let limited = HTTPError(.tooManyRequests, code: "rate_limited", message: "slow down", headers: ["Retry-After": "3"]).response
         #expect(limited.headers["Retry-After"] == "3")

@@ -1,11 +1,23 @@
 // Boot: session, i18n, header, hash router. Each view is a function
 // (ctx, route) → optional cleanup, rendered into <main id="main">.
+//
+// Adding a screen (recipes, webhooks, firmware updates…): a view module in
+// views/ exporting render(ctx, route, main); its route in core/routes.js
+// (TABLE and href); one line in VIEWS below (and a nav link if it is a top-level
+// page); its texts appended to core/messages.js in BOTH languages (the node
+// tests fail on a missing one); new server error codes in core/errors.js and
+// docs/api.md. What a view gets in ctx: t/tn (texts, plurals), i18n, api,
+// user, config ({simulator}), drafts (form state that survives re-renders),
+// navigate, toast. Dialogs come from ui/dialog.js (focus returns to the opener),
+// server errors are shown with showApiError (never the server's English), live
+// times are <time data-relative> and tick by themselves.
 
 import { createApi } from './core/api.js';
 import { createI18n, LANGUAGES } from './core/i18n.js';
 import { parseRoute, PUBLIC_ROUTES, href } from './core/routes.js';
 import { h, mount } from './ui/dom.js';
 import { setDialogStrings } from './ui/dialog.js';
+import { startRelativeTimes } from './ui/relative-time.js';
 import { renderLogin, renderRegister } from './views/auth.js';
 import { renderDevices } from './views/devices.js';
 import { renderDevice } from './views/device.js';
@@ -34,9 +46,12 @@ const i18n = createI18n({ storage: safeLocalStorage(), preferred: navigator.lang
 const tokenStore = createTokenStore();
 const ctx = {
   i18n,
-  t: (k, p) => i18n.t(k, p),
+  t: i18n.t,
+  tn: (k, n, p) => i18n.tn(k, n, p),
   user: null,
-  simulator: null, // Promise<boolean>, probed once per session
+  config: { simulator: false }, // from GET /config at boot
+  // What a person typed and has not sent yet, by form: survives re-renders (language switch).
+  drafts: new Map(),
   navigate(name, params, query) { location.hash = href(name, params, query); },
   toast,
   api: null,
@@ -53,11 +68,12 @@ ctx.api = createApi({
     ctx.navigate('login');
   },
 });
-ctx.simulatorAvailable = () => (ctx.simulator ??= ctx.api.simulatorAvailable());
-ctx.setUser = (user) => { ctx.user = user; ctx.simulator = null; renderHeader(); };
+ctx.simulatorAvailable = () => ctx.config.simulator === true;
+ctx.setUser = (user) => { ctx.user = user; renderHeader(); };
 ctx.logout = async () => {
   try { await ctx.api.logout(); } catch { /* the token is dropped either way */ }
   ctx.user = null;
+  ctx.drafts.clear();
   renderHeader();
   ctx.navigate('login');
 };
@@ -148,15 +164,19 @@ window.addEventListener('hashchange', route);
 
 async function boot() {
   applyLanguage();
-  // A token in this tab, or only the HttpOnly cookie after a reload: /me tells.
+  // A token in this tab, or only the HttpOnly cookie after a reload: /config
+  // tells who is signed in (null, not a 401, when nobody is) and whether the
+  // simulator is on. No page probes anything.
   try {
-    ctx.setUser(await ctx.api.me());
+    ctx.config = await ctx.api.config();
+    ctx.user = ctx.config.user ?? null;
   } catch {
-    tokenStore.set(null);
     ctx.user = null;
   }
+  if (!ctx.user) tokenStore.set(null);
   renderHeader();
   await route();
+  startRelativeTimes(() => i18n.lang);
   document.body.dataset.ready = 'true';
 }
 

@@ -9,8 +9,10 @@
 // Ownership: the monitor owns its dialog, its two sockets and its timers;
 // close() (or Escape, or the ✕ button) releases all of them exactly once.
 
-import { initialMonitorState, reduceMonitor, monitorView, AUTO_CLOSE_MS, DEFAULT_SILENCE_MS } from './core/monitor-state.js';
+import { initialMonitorState, reduceMonitor, monitorView, AUTO_CLOSE_MS, DEFAULT_SILENCE_MS, DEFAULT_ITEM_MS } from './core/monitor-state.js';
 import { formatMg } from './core/format.js';
+import { deviceErrorText } from './core/errors.js';
+import { deductionsByPosition } from './core/stock.js';
 import { ReconnectingSocket, wsUrl } from './ui/reconnecting-socket.js';
 import { openDialog } from './ui/dialog.js';
 import { h, icon, mount } from './ui/dom.js';
@@ -26,8 +28,15 @@ export class JobExecutionMonitor {
    * @param {number} o.jobId
    * @param {object} [o.device]  the device, if known (names the frascos)
    * @param {() => void} [o.onClosed]
+   * @param {(status: string) => void} [o.onStatus]  the job's status changed (lists behind the dialog refresh)
+   * @param {boolean} [o.simulated]  the server's simulator runs this job
+   * @param {number} [o.frascoDelayMs]  the expected time per bottle, when known
    */
-  constructor({ api, i18n, jobId, device = null, onClosed, autoCloseMs = AUTO_CLOSE_MS, silenceMs = DEFAULT_SILENCE_MS }) {
+  constructor({ api, i18n, jobId, device = null, onClosed, onStatus, simulated = false, frascoDelayMs, autoCloseMs = AUTO_CLOSE_MS, silenceMs = DEFAULT_SILENCE_MS }) {
+    this.onStatus = onStatus;
+    this.simulated = simulated;
+    this.itemMs = Number.isFinite(frascoDelayMs) ? frascoDelayMs : DEFAULT_ITEM_MS;
+    this.deductions = null; // Map position → {deductedMg, clamped}, once the job is settled
     this.api = api;
     this.i18n = i18n;
     this.jobId = jobId;
@@ -111,6 +120,7 @@ export class JobExecutionMonitor {
     if (ev.type === 'snapshot' || ev.type === 'completed') this.resolveReady(true);
     if (this.state.deviceId && !this.deviceSocket) this.watchDevice(this.state.deviceId);
     if (this.state.final && !before.final) this.onFinal();
+    if (this.state.status !== before.status && before.status !== null) this.onStatus?.(this.state.status);
     this.render();
   }
 
@@ -137,7 +147,7 @@ export class JobExecutionMonitor {
       onMessage: (msg) => {
         if (msg.type !== 'device' || !msg.device) return;
         this.device = msg.device;
-        this.dispatch({ type: 'device', online: msg.device.online });
+        this.dispatch({ type: 'device', online: msg.device.online, simulating: msg.device.simulating === true });
       },
     }).start();
   }
@@ -168,6 +178,19 @@ export class JobExecutionMonitor {
     this.jobSocket?.stop();
     this.deviceSocket?.stop();
     this.scheduleClose(this.autoCloseMs);
+    this.loadDeductions();
+  }
+
+  /** What the ledger really took for each item (a deduction is clamped at zero stock). */
+  async loadDeductions() {
+    const deviceId = this.state.deviceId;
+    if (!deviceId || this.state.status === 'cancelled') return;
+    try {
+      const movements = await this.api.movements(deviceId, { limit: 200 });
+      const job = { id: this.jobId, items: this.state.items.map((it) => ({ position: it.position, frasco_index: it.frascoIndex, status: it.status, dispensed_mg: it.dispensedMg })) };
+      this.deductions = deductionsByPosition(job, movements);
+      this.render(true);
+    } catch { /* the amounts dispensed are still shown */ }
   }
 
   scheduleClose(ms) {
@@ -194,12 +217,12 @@ export class JobExecutionMonitor {
     if (this.closed) return;
     const { t, lang } = this.i18n;
     const now = Date.now();
-    const v = monitorView(this.state, now, { silenceMs: this.silenceMs, autoCloseMs: this.autoCloseMs });
+    const v = monitorView(this.state, now, { silenceMs: this.silenceMs, autoCloseMs: this.autoCloseMs, itemMs: this.itemMs });
 
     const statusKey = v.error ? v.error : v.loaded ? `jobStatus.${v.status}` : 'monitor.loading';
     const summary = v.final
       ? t('monitor.summary', { ok: v.counts.ok, failed: v.counts.failed, total: v.total })
-      : v.loaded ? t('monitor.progressText', { done: v.finished, total: v.total }) : '';
+      : v.loaded ? this.i18n.tn('monitor.progressText', v.total, { done: v.finished, total: v.total }) : '';
     this.el.status.dataset.status = v.error ? 'error' : (v.status ?? 'loading');
     this.el.status.className = `monitor-status tone-${v.error ? 'bad' : v.tone}`;
     mount(this.el.status, icon(v.error ? 'warn' : OVERALL_ICON[v.status] ?? 'clock', v.status === 'running' ? 'spin' : ''),
@@ -209,6 +232,8 @@ export class JobExecutionMonitor {
 
     const notices = [];
     if (v.reconnecting) notices.push(h('p', { class: 'notice tone-warn', 'data-testid': 'monitor-reconnecting' }, icon('refresh', 'spin'), t('monitor.reconnecting')));
+    if (this.simulated || this.device?.simulating) notices.push(h('p', { class: 'notice tone-active', 'data-testid': 'monitor-simulation' }, icon('flask'), t('monitor.simulation')));
+    if (v.overdue) notices.push(h('p', { class: 'notice tone-warn', 'data-testid': 'monitor-waiting', 'data-silent-s': v.silentForS }, icon('clock'), t('monitor.waiting', { s: v.silentForS })));
     if (v.deviceOffline) notices.push(h('p', { class: 'notice tone-bad', 'data-testid': 'monitor-device-offline' }, icon('wifiOff'), t('monitor.deviceOffline')));
     mount(this.el.notices, notices);
     this.el.notices.dataset.connection = this.state.connection;
@@ -235,20 +260,34 @@ export class JobExecutionMonitor {
     }));
   }
 
+  /** "10 g dosados", or — when the ledger took less than asked — asked, dispensed and deducted, with the reason. */
+  okDetail(it, deduction, t, lang) {
+    const props = { class: 'muted', 'data-testid': `monitor-item-${it.position}-detail` };
+    if (deduction && deduction.deductedMg < it.dispensedMg) {
+      return h('span', { ...props, class: 'item-clamped', 'data-clamped': 'true', 'data-deducted-mg': deduction.deductedMg },
+        t('monitor.clamped', { asked: formatMg(it.amountMg, lang), dispensed: formatMg(it.dispensedMg, lang), deducted: formatMg(deduction.deductedMg, lang) }));
+    }
+    return h('span', props, t('monitor.dispensed', { amount: formatMg(it.dispensedMg, lang) }));
+  }
+
   updateRow(it, t, lang) {
     const row = this.rows.get(it.position);
-    if (!row || row.key === `${it.status}|${it.dispensedMg}|${it.error}|${lang}|${this.device?.id}`) return;
-    row.key = `${it.status}|${it.dispensedMg}|${it.error}|${lang}|${this.device?.id}`;
+    const deduction = this.deductions?.get(it.position);
+    const key = `${it.status}|${it.dispensedMg}|${it.error}|${lang}|${this.device?.id}|${deduction?.deductedMg}`;
+    if (!row || row.key === key) return;
+    row.key = key;
     row.li.dataset.status = it.status;
     row.li.className = `monitor-item tone-${it.tone}`;
     const detail = it.status === 'failed'
-      ? h('span', { class: 'item-error', 'data-testid': `monitor-item-${it.position}-error` }, it.error || t('monitor.failedNoReason'))
-      : it.status === 'ok' ? h('span', { class: 'muted' }, t('monitor.dispensed', { amount: formatMg(it.dispensedMg, lang) })) : null;
+      ? h('span', { class: 'item-error', 'data-testid': `monitor-item-${it.position}-error` }, it.error ? deviceErrorText(t, it.error) : t('monitor.failedNoReason'))
+      : it.status === 'ok' ? this.okDetail(it, deduction, t, lang) : null;
     mount(row.li,
       icon(ITEM_ICON[it.status], it.status === 'dispensing' ? 'spin' : ''),
       h('div', { class: 'item-main' },
         h('span', { class: 'item-name' }, this.frascoName(it.frascoIndex)),
         h('span', { class: 'item-amount' }, formatMg(it.amountMg, lang))),
-      h('div', { class: 'item-state' }, h('strong', {}, t(`itemStatus.${it.status}`)), detail));
+      // A clamp note is a sentence: it gets the row's full width below, not the narrow status column.
+      h('div', { class: 'item-state' }, h('strong', {}, t(`itemStatus.${it.status}`)), detail?.dataset.clamped ? null : detail),
+      detail?.dataset.clamped ? detail : null);
   }
 }

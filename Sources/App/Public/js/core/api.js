@@ -11,7 +11,7 @@ export class ApiError extends Error {
    * @param {number} status  HTTP status, 0 for a network failure
    * @param {string} code    the contract's snake_case code
    * @param {string} message text for a person
-   * @param {Record<string,string>} fields  validation messages by field path
+   * @param {Record<string,string>} fields  validation messages by field path (server English)
    * @param {object} extra   e.g. retryAfter (seconds) for 429
    */
   constructor(status, code, message, fields = {}, extra = {}) {
@@ -20,6 +20,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
     this.fields = fields;
+    /** Field path → {code, ...values}: what the UI renders (core/errors.js). */
+    this.fieldCodes = {};
     Object.assign(this, extra);
   }
 }
@@ -38,9 +40,13 @@ export function parseErrorBody(status, bodyText, statusText = '') {
     if (e.fields && typeof e.fields === 'object') {
       for (const [k, v] of Object.entries(e.fields)) fields[k] = String(v);
     }
+    const fieldCodes = {};
+    if (e.field_codes && typeof e.field_codes === 'object') {
+      for (const [k, v] of Object.entries(e.field_codes)) if (v && typeof v.code === 'string') fieldCodes[k] = v;
+    }
     const code = typeof e.code === 'string' && e.code ? e.code : `http_${status}`;
     const message = typeof e.message === 'string' && e.message ? e.message : (statusText || `HTTP ${status}`);
-    return new ApiError(status, code, message, fields, parsed.result ? { result: parsed.result } : {});
+    return new ApiError(status, code, message, fields, { fieldCodes, ...(parsed.result ? { result: parsed.result } : {}) });
   }
   return new ApiError(status, `http_${status}`, statusText || `HTTP ${status}`);
 }
@@ -108,6 +114,8 @@ export function createApi({ fetch: fetchFn, tokenStore, baseUrl = '', onUnauthor
       try { await request('POST', '/auth/logout'); } finally { tokenStore.set(null); }
     },
     async me() { return (await request('GET', '/me')).user; },
+    /** {simulator, user}: the server's switches and the signed-in user or null, never a 401. */
+    async config() { return request('GET', '/config', { auth: true }); },
 
     async listDevices() { return (await request('GET', '/devices')).devices; },
     async getDevice(id) { return (await request('GET', `/devices/${id}`)).device; },
@@ -123,8 +131,9 @@ export function createApi({ fetch: fetchFn, tokenStore, baseUrl = '', onUnauthor
       const body = note ? { stock_mg: stockMg, note } : { stock_mg: stockMg };
       return (await request('POST', `/devices/${id}/frascos/${index}/adjust`, { body })).frasco;
     },
-    async movements(id, { limit = 20, before } = {}) {
-      return (await request('GET', `/devices/${id}/stock/movements${query({ limit, before })}`)).movements;
+    /** The ledger newest first; `frascoIndex` keeps one bottle's history. */
+    async movements(id, { limit = 20, before, frascoIndex } = {}) {
+      return (await request('GET', `/devices/${id}/stock/movements${query({ limit, before, frasco_index: frascoIndex })}`)).movements;
     },
 
     async createJob(body, idempotencyKey) {
@@ -132,25 +141,14 @@ export function createApi({ fetch: fetchFn, tokenStore, baseUrl = '', onUnauthor
       return (await request('POST', '/jobs', { body, headers })).job;
     },
     async getJob(id) { return (await request('GET', `/jobs/${id}`)).job; },
-    async listJobs({ deviceId, status, limit = 20, before } = {}) {
-      return (await request('GET', `/jobs${query({ device_id: deviceId, status, limit, before })}`)).jobs;
+    /** `createdFrom` (inclusive) and `createdBefore` (exclusive) are instants (ISO strings). */
+    async listJobs({ deviceId, status, limit = 20, before, createdFrom, createdBefore } = {}) {
+      return (await request('GET', `/jobs${query({ device_id: deviceId, status, limit, before, created_from: createdFrom, created_before: createdBefore })}`)).jobs;
     },
     async cancelJob(id) { return (await request('POST', `/jobs/${id}/cancel`)).job; },
 
     /** Starts a simulated execution of a pending job (server run with --simulator). */
     async simulate(options) { return request('POST', '/devices/test/simulate-execution', { body: simulateBody(options) }); },
-    /**
-     * Whether the simulator endpoint exists. A GET on a POST-only route answers
-     * 405 when it is registered and 404 when the simulator is off.
-     */
-    async simulatorAvailable() {
-      try {
-        const res = await request('GET', '/devices/test/simulate-execution', { raw: true });
-        return res.status !== 404;
-      } catch {
-        return false;
-      }
-    },
   };
   return api;
 }

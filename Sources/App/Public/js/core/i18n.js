@@ -29,7 +29,16 @@ export function createI18n({ storage = null, preferred = null, messages = MESSAG
     return DEFAULT_LANG;
   }
 
+  /** The text for `key`; falls back to pt-BR, then to the key itself so a gap is visible. */
+  const t = (key, params) => {
+    const text = messages[lang]?.[key] ?? messages[DEFAULT_LANG]?.[key] ?? key;
+    return interpolate(text, params);
+  };
+  // Helpers that only get `t` (error rendering) still format in the right language.
+  Object.defineProperty(t, 'lang', { get: () => lang });
+
   return {
+    t,
     get lang() { return lang; },
     setLang(next) {
       if (!LANGUAGES.includes(next) || next === lang) return;
@@ -38,10 +47,15 @@ export function createI18n({ storage = null, preferred = null, messages = MESSAG
       for (const fn of listeners) fn(lang);
     },
     onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
-    /** The text for `key`; falls back to pt-BR, then to the key itself so a gap is visible. */
-    t(key, params) {
-      const text = messages[lang]?.[key] ?? messages[DEFAULT_LANG]?.[key] ?? key;
-      return interpolate(text, params);
+    /**
+     * A counted text: `key.one`, `key.other` (… as Intl.PluralRules names the
+     * forms of the language), with `n` among the params.
+     */
+    tn(key, n, params = {}) {
+      const form = new Intl.PluralRules(lang).select(n);
+      const dict = messages[lang] ?? {};
+      const full = `${key}.${form}` in dict ? `${key}.${form}` : `${key}.other`;
+      return t(full, { n, ...params });
     },
     has(key) { return key in (messages[lang] ?? {}); },
   };

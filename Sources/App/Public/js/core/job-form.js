@@ -10,6 +10,19 @@ export const MAX_JOB_ITEMS = 32;
 /** Upper bound per item, a guard against a slip of the finger (10 kg). */
 export const MAX_ITEM_MG = 10_000_000;
 
+/** "-3", "−3": a number below zero, said as such rather than as a format problem. */
+function isNegativeNumber(text) {
+  return typeof text === 'string' && /^\s*[-\u2212]\s*\d+(?:[.,]\d*)?\s*$/.test(text);
+}
+
+/** The rule per amount: its own message for each way an amount can be wrong. */
+function amountProblem(text, mg, { allowZero = false, max }) {
+  if (mg == null) return isNegativeNumber(text) ? (allowZero ? 'validation.amountNegative' : 'validation.amountPositive') : 'validation.amountNumber';
+  if (!allowZero && mg <= 0) return 'validation.amountPositive';
+  if (mg > max) return 'validation.amountTooLarge';
+  return null;
+}
+
 /**
  * @param {object} input
  * @param {number} input.deviceId
@@ -36,13 +49,8 @@ export function validateJobForm({ deviceId, frascoCount, items }) {
       fields[`items[${i}].frasco_index`] = 'validation.frascoRange';
     }
     const mg = parseGramsToMg(row.grams);
-    if (mg == null) {
-      fields[`items[${i}].amount_mg`] = 'validation.amountNumber';
-    } else if (mg <= 0) {
-      fields[`items[${i}].amount_mg`] = 'validation.amountPositive';
-    } else if (mg > MAX_ITEM_MG) {
-      fields[`items[${i}].amount_mg`] = 'validation.amountTooLarge';
-    }
+    const problem = amountProblem(row.grams, mg, { max: MAX_ITEM_MG });
+    if (problem) fields[`items[${i}].amount_mg`] = problem;
     body.items.push({ frasco_index: index, amount_mg: mg });
   });
 
@@ -56,18 +64,27 @@ export function validateJobForm({ deviceId, frascoCount, items }) {
 export function validateGrams(text, { allowZero = false, allowEmpty = false } = {}) {
   if (allowEmpty && (text == null || String(text).trim() === '')) return { ok: true, mg: null };
   const mg = parseGramsToMg(text);
-  if (mg == null) return { ok: false, error: 'validation.amountNumber' };
-  if (!allowZero && mg <= 0) return { ok: false, error: 'validation.amountPositive' };
-  if (mg > 1_000_000_000) return { ok: false, error: 'validation.amountTooLarge' };
-  return { ok: true, mg };
+  const problem = amountProblem(typeof text === 'number' ? String(text) : text, mg, { allowZero, max: 1_000_000_000 });
+  return problem ? { ok: false, error: problem } : { ok: true, mg };
+}
+
+/**
+ * The server's email rule, character for character (AccountService.isPlausibleEmail):
+ * exactly one "@", something before it, a dot after it, no white space, at most 254 characters.
+ */
+export function isPlausibleEmail(email) {
+  if (typeof email !== 'string') return false;
+  const parts = email.split('@');
+  return parts.length === 2 && parts[0] !== '' && parts[1].includes('.') && [...email].length <= 254 && !/\s/u.test(email);
 }
 
 /** The sign-up form: the same rules the server enforces, said earlier. */
 export function validateCredentials({ email, password }, { register = false } = {}) {
   const fields = {};
-  if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email.trim())) fields.email = 'validation.email';
+  if (!isPlausibleEmail(typeof email === 'string' ? email.trim() : email)) fields.email = 'validation.email';
   if (typeof password !== 'string' || password.length === 0) fields.password = 'validation.passwordRequired';
-  else if (register && password.length < 10) fields.password = 'validation.passwordShort';
+  else if (register && [...password].length < 10) fields.password = 'validation.passwordShort';
+  else if (register && new TextEncoder().encode(password).length > 1024) fields.password = 'validation.passwordLong';
   return Object.keys(fields).length ? { ok: false, fields } : { ok: true };
 }
 

@@ -16,6 +16,10 @@
 export const FINAL_STATUSES = Object.freeze(['done', 'done_partial', 'failed', 'cancelled']);
 export const DEFAULT_SILENCE_MS = 30_000;
 export const AUTO_CLOSE_MS = 5_000;
+/** Time per bottle assumed for a real device, whose pace the UI does not know. */
+export const DEFAULT_ITEM_MS = 5_000;
+/** Progress is overdue this long after the expected time of the current bottle. */
+export const OVERDUE_GRACE_MS = 3_000;
 
 const ITEM_RANK = { pending: 0, dispensing: 1, ok: 2, failed: 2 };
 
@@ -34,6 +38,7 @@ export function initialMonitorState(jobId) {
     completedAt: null, // client clock (ms) when the final state was first seen
     connection: 'connecting', // connecting | open | reconnecting | closed
     deviceOnline: null, // null: unknown
+    deviceSimulating: false, // the server's simulator runs the job: "offline" is not news
     lastActivityAt: null, // client clock (ms) of the last sign of life of the job
     snapshots: 0,
     error: null, // i18n key of a fatal problem (job not found, session expired)
@@ -126,7 +131,8 @@ export function reduceMonitor(state, ev, now) {
     case 'connection':
       return state.connection === ev.state ? state : { ...state, connection: ev.state };
     case 'device':
-      return typeof ev.online === 'boolean' ? { ...state, deviceOnline: ev.online } : state;
+      if (typeof ev.online !== 'boolean') return state;
+      return { ...state, deviceOnline: ev.online, deviceSimulating: ev.simulating === true };
     case 'fatal':
       return { ...state, error: ev.error, connection: 'closed' };
     default:
@@ -138,12 +144,15 @@ const ITEM_TONE = { pending: 'neutral', dispensing: 'active', ok: 'ok', failed: 
 const OVERALL_TONE = { pending: 'neutral', running: 'active', done: 'ok', done_partial: 'warn', failed: 'bad', cancelled: 'neutral' };
 
 /** The view model the dialog renders. Pure function of state and clock. */
-export function monitorView(state, now, { silenceMs = DEFAULT_SILENCE_MS, autoCloseMs = AUTO_CLOSE_MS } = {}) {
+export function monitorView(state, now, { silenceMs = DEFAULT_SILENCE_MS, autoCloseMs = AUTO_CLOSE_MS, itemMs = DEFAULT_ITEM_MS } = {}) {
   const counts = { pending: 0, dispensing: 0, ok: 0, failed: 0 };
   for (const it of state.items) counts[it.status] += 1;
   const total = state.items.length;
-  const silent = !state.final && state.status === 'running' && state.lastActivityAt != null
-    && now - state.lastActivityAt > silenceMs;
+  const running = !state.final && state.status === 'running' && state.lastActivityAt != null;
+  const silentForMs = running ? now - state.lastActivityAt : 0;
+  const silent = running && silentForMs > silenceMs;
+  // Silence made visible early: once the current bottle is overdue, say since when nothing was heard.
+  const overdue = running && silentForMs > itemMs + OVERDUE_GRACE_MS;
   return {
     jobId: state.jobId,
     status: state.status,
@@ -154,7 +163,9 @@ export function monitorView(state, now, { silenceMs = DEFAULT_SILENCE_MS, autoCl
     counts,
     total,
     finished: counts.ok + counts.failed,
-    deviceOffline: !state.final && (state.deviceOnline === false || silent),
+    deviceOffline: !state.final && !state.deviceSimulating && (state.deviceOnline === false || silent),
+    overdue,
+    silentForS: Math.floor(silentForMs / 1000),
     reconnecting: !state.final && state.connection === 'reconnecting',
     closesInMs: state.final && state.completedAt != null ? Math.max(0, state.completedAt + autoCloseMs - now) : null,
     error: state.error,

@@ -1,5 +1,10 @@
 // Modal dialogs on the native <dialog>: showModal() gives the focus trap,
 // Escape to close and an inert background; we restore focus on close.
+//
+// Focus goes back to the control that opened the dialog. Views often re-render
+// that control while the dialog is open (a refill re-draws its bottle card), so
+// the opener is found again by id; if it is gone for good, focus goes to the
+// page's heading, never to <body>.
 
 import { h, icon, clearErrors, formErrorBox, showApiError, showErrors } from './dom.js';
 
@@ -17,6 +22,7 @@ export function setDialogStrings({ close }) { strings.close = close; }
  */
 export function openDialog({ title, body, testid, onClose, className = '' }) {
   const opener = document.activeElement;
+  const openerId = opener && opener !== document.body ? opener.id : '';
   const titleId = `${testid}-title`;
   const closeBtn = h('button', { type: 'button', class: 'icon-btn', 'aria-label': strings.close, 'data-testid': `${testid}-x`, onclick: () => close() }, icon('x'));
   const dialog = h('dialog', { id: testid, class: `modal ${className}`.trim(), 'data-testid': testid, 'aria-labelledby': titleId },
@@ -32,13 +38,22 @@ export function openDialog({ title, body, testid, onClose, className = '' }) {
     closed = true;
     dialog.remove();
     onClose?.();
-    if (opener && document.contains(opener)) opener.focus?.();
+    restoreFocus(opener, openerId);
   });
   document.body.append(dialog);
   dialog.showModal();
   const auto = dialog.querySelector('[autofocus]');
   if (auto) auto.focus();
   return { dialog, close };
+}
+
+/** The opener, its re-rendered twin (same id), or the page's heading. */
+export function restoreFocus(opener, openerId) {
+  const target = (opener && document.contains(opener) && opener !== document.body ? opener : null)
+    ?? (openerId ? document.getElementById(openerId) : null)
+    ?? document.querySelector('main h1')
+    ?? document.getElementById('main');
+  target?.focus?.();
 }
 
 /**

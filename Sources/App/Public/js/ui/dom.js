@@ -1,5 +1,7 @@
 // Small DOM helpers shared by the views: element creation, icons, form errors.
 
+import { errorMessage, fieldMessages } from '../core/errors.js';
+
 /**
  * h('button', {class: 'btn', id: 'x', onclick: fn, dataset: {testid: 'x'}}, 'text', child)
  * Props that exist on the element (value, checked, disabled, hidden…) are set
@@ -114,17 +116,14 @@ export function formErrorBox(testid) {
   return h('p', { class: 'form-error', role: 'alert', hidden: true, tabindex: '-1', 'data-role': 'form-error', 'data-testid': testid });
 }
 
-/** Text for an ApiError: the server's message, or a translated fallback for network trouble. */
+/** Text for an ApiError, from the UI's own catalogue (never the server's English). */
 export function errorText(err, t) {
-  if (!err) return '';
-  if (err.status === 0) return t('error.network');
-  if (err.status === 429) return t('error.rateLimited', { seconds: err.retryAfter ?? '?' });
-  return err.message || t('error.generic');
+  return errorMessage(t, err);
 }
 
-/** Shows an API error on a form (message + fields next to inputs). */
+/** Shows an API error on a form (message + fields next to inputs), in the person's language and units. */
 export function showApiError(form, err, t) {
-  showErrors(form, errorText(err, t), err?.fields ?? {});
+  showErrors(form, errorText(err, t), fieldMessages(t, t.lang ?? 'pt-BR', err));
 }
 
 /** A status badge that never relies on colour alone: icon + text + tone class. */

@@ -30,7 +30,9 @@ function authForm(ctx, main, { register }) {
       ctx.setUser(user);
       ctx.navigate('devices');
     } catch (err) {
-      showApiError(form, err, t);
+      // At login a 401 means the email or password is wrong, not an expired session.
+      if (!register && err.status === 401) showErrors(form, t('auth.badCredentials'), {});
+      else showApiError(form, err, t);
     } finally {
       submit.disabled = false;
     }

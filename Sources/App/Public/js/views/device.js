@@ -7,7 +7,8 @@ import { h, icon, mount, errorText } from '../ui/dom.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { ReconnectingSocket, wsUrl } from '../ui/reconnecting-socket.js';
 import { JobExecutionMonitor } from '../job-execution-monitor.js';
-import { onlineBadge, lastSeenText, showDeviceToken, jobRow } from './common.js';
+import { presenceBadge, lastSeen, showDeviceToken, jobRow } from './common.js';
+import { movementNote } from '../core/stock.js';
 import { refillDialog, editDialog, adjustDialog } from './frasco-dialogs.js';
 import { createJobForm } from './job-form-view.js';
 
@@ -31,6 +32,10 @@ export async function renderDevice(ctx, route, main) {
   const frascosEl = h('ul', { class: 'frascos', id: 'frascos', 'data-testid': 'frascos' });
   const jobsEl = h('ul', { class: 'job-list', id: 'device-jobs', 'data-testid': 'device-jobs' });
   const movementsBody = h('tbody', { id: 'movements-body', 'data-testid': 'movements' });
+  // Stock history of one bottle or all (the server filters, so paging stays right).
+  const movementFilter = h('select', { id: 'movements-filter', 'data-testid': 'movements-filter', onchange: () => loadMovements(false) },
+    h('option', { value: '' }, t('movements.allFrascos')),
+    device.frascos.map((f) => h('option', { value: String(f.index) }, t('frasco.label', { n: f.index + 1 }))));
   const moreBtn = h('button', { type: 'button', class: 'btn', id: 'movements-more', 'data-testid': 'movements-more', hidden: true, onclick: () => loadMovements(true) }, t('action.loadMore'));
   const liveEl = h('span', { class: 'live muted', id: 'device-live', 'data-testid': 'device-live' });
 
@@ -39,7 +44,7 @@ export async function renderDevice(ctx, route, main) {
     loadJobs();
     loadMovements(false);
   };
-  const jobForm = createJobForm(ctx, device, { onJobCreated: () => loadJobs(), onMonitorClosed: refresh });
+  const jobForm = createJobForm(ctx, device, { onJobCreated: () => loadJobs(), onMonitorClosed: refresh, onJobChanged: () => loadJobs() });
 
   mount(main,
     head,
@@ -49,12 +54,14 @@ export async function renderDevice(ctx, route, main) {
       h('h2', { id: 'job-form-title' }, t('jobForm.title')), jobForm.el),
     h('section', { 'aria-labelledby': 'device-jobs-title' },
       h('div', { class: 'section-head' },
-        h('h2', { id: 'device-jobs-title' }, t('device.jobsTitle')),
+        h('h2', { id: 'device-jobs-title', tabindex: '-1' }, t('device.jobsTitle')),
         h('a', { href: href('jobs', {}, { device: id }), id: 'device-jobs-all' }, t('device.allJobs')),
         h('a', { href: href('deviceFirmware', { id }), id: 'device-firmware', 'data-testid': 'device-firmware' }, t('firmware.link'))),
       jobsEl),
     h('section', { 'aria-labelledby': 'movements-title' },
-      h('h2', { id: 'movements-title' }, t('device.movementsTitle')),
+      h('div', { class: 'section-head' },
+        h('h2', { id: 'movements-title' }, t('device.movementsTitle')),
+        h('div', { class: 'field inline' }, h('label', { for: 'movements-filter' }, t('movements.filter')), movementFilter)),
       h('div', { class: 'table-wrap' },
         h('table', { class: 'movements' },
           h('thead', {}, h('tr', {},
@@ -62,7 +69,8 @@ export async function renderDevice(ctx, route, main) {
             h('th', { scope: 'col' }, t('movement.frasco')),
             h('th', { scope: 'col', class: 'num' }, t('movement.delta')),
             h('th', { scope: 'col' }, t('movement.reason')),
-            h('th', { scope: 'col' }, t('movement.job')))),
+            h('th', { scope: 'col' }, t('movement.job')),
+            h('th', { scope: 'col' }, t('movement.note')))),
           movementsBody)),
       moreBtn));
 
@@ -73,9 +81,9 @@ export async function renderDevice(ctx, route, main) {
         h('p', { class: 'crumbs' }, h('a', { href: href('devices') }, t('nav.devices'))),
         h('h1', { tabindex: '-1', id: 'device-name', 'data-testid': 'device-name' }, device.name),
         h('div', { class: 'row wrap' },
-          onlineBadge(t, device.online, { 'data-testid': 'device-online', id: 'device-online' }),
+          presenceBadge(t, device, { 'data-testid': 'device-online', id: 'device-online' }),
           h('span', { class: 'muted' }, `${t('device.firmware')}: `, h('span', { 'data-testid': 'device-fw' }, device.fw_version || '—')),
-          h('span', { class: 'muted' }, `${t('device.lastSeen')}: ${lastSeenText(t, i18n.lang, device)}`),
+          h('span', { class: 'muted' }, `${t('device.lastSeen')}: `, lastSeen(t, i18n.lang, device, { 'data-testid': 'device-last-seen' })),
           liveEl)),
       h('button', { type: 'button', class: 'btn', id: 'device-rotate-token', 'data-testid': 'device-rotate-token', onclick: rotateToken }, icon('refresh'), t('token.rotate')));
   }
@@ -94,9 +102,11 @@ export async function renderDevice(ctx, route, main) {
       h('p', { class: 'ingredient', 'data-testid': `frasco-${f.index}-ingredient` }, f.ingredient || h('span', { class: 'muted' }, t('frasco.noIngredient'))),
       h('div', {
         class: 'stock-bar', role: 'meter', 'aria-label': t('frasco.stock'), 'aria-valuemin': 0,
-        'aria-valuemax': f.capacity_mg ?? f.stock_mg, 'aria-valuenow': f.stock_mg, 'aria-valuetext': stockText,
-      }, h('div', { class: 'fill', style: `width: ${ratio == null ? (f.stock_mg > 0 ? 100 : 0) : Math.round(ratio * 100)}%` })),
-      h('p', { class: 'stock-text', 'data-testid': `frasco-${f.index}-stock` }, stockText),
+        'aria-valuemax': f.capacity_mg ?? Math.max(f.stock_mg, 1), 'aria-valuenow': f.stock_mg, 'aria-valuetext': stockText,
+        'data-capacity': f.capacity_mg == null ? 'none' : 'set',
+      }, ratio == null ? null : h('div', { class: 'fill', style: `width: ${Math.round(ratio * 100)}%` })),
+      h('p', { class: 'stock-text', 'data-testid': `frasco-${f.index}-stock` }, stockText,
+        f.capacity_mg == null ? h('span', { class: 'muted' }, ` · ${t('stock.noCapacity')}`) : null),
       h('div', { class: 'frasco-actions' },
         h('button', { type: 'button', class: 'btn small primary', id: `frasco-${f.index}-refill`, 'data-testid': `frasco-${f.index}-refill`, onclick: () => refillDialog(ctx, device, f, onFrasco) }, t('frasco.refill')),
         h('button', { type: 'button', class: 'btn small', id: `frasco-${f.index}-edit`, 'data-testid': `frasco-${f.index}-edit`, onclick: () => editDialog(ctx, device, f, onFrasco) }, t('frasco.edit')),
@@ -113,7 +123,7 @@ export async function renderDevice(ctx, route, main) {
   /** Takes a fresher device (action answer, live feed, reload) and re-renders what changed. */
   function apply(next) {
     const stockChanged = JSON.stringify(next.frascos) !== JSON.stringify(device.frascos);
-    const headChanged = next.online !== device.online || next.fw_version !== device.fw_version || next.name !== device.name || next.last_seen_at !== device.last_seen_at;
+    const headChanged = next.online !== device.online || next.simulating !== device.simulating || next.fw_version !== device.fw_version || next.name !== device.name || next.last_seen_at !== device.last_seen_at;
     device = next;
     if (headChanged) {
       const hadFocus = head.contains(document.activeElement) ? document.activeElement.id : null;
@@ -130,7 +140,7 @@ export async function renderDevice(ctx, route, main) {
   }
 
   async function rotateToken() {
-    const ok = await confirmDialog({ t, title: t('token.rotate'), text: t('token.rotateConfirm'), confirmLabel: t('token.rotate'), testid: 'rotate-confirm', danger: true });
+    const ok = await confirmDialog({ t, title: t('token.rotate'), text: t('token.rotateDisconnects'), confirmLabel: t('token.rotate'), testid: 'rotate-confirm', danger: true });
     if (!ok) return;
     try {
       showDeviceToken(ctx, await ctx.api.rotateDeviceToken(id));
@@ -139,20 +149,26 @@ export async function renderDevice(ctx, route, main) {
     }
   }
 
+  let jobsTicket = 0;
   async function loadJobs() {
+    const ticket = ++jobsTicket;
     try {
       const jobs = await ctx.api.listJobs({ deviceId: id, limit: JOBS_SHOWN });
+      if (ticket !== jobsTicket) return;
+      const focused = jobsEl.contains(document.activeElement) ? document.activeElement.id : null;
       mount(jobsEl, jobs.length ? jobs.map((j) => jobRow(ctx, j, { actions: jobActions })) : h('li', { class: 'empty muted' }, t('jobs.empty')));
+      // A cancelled job loses its Cancel button: focus moves to the same row's Watch.
+      if (focused) (document.getElementById(focused) ?? document.getElementById(focused.replace(/-cancel$/, '-watch')) ?? document.getElementById('device-jobs-title'))?.focus();
     } catch (err) {
       mount(jobsEl, h('li', { class: 'notice tone-bad' }, errorText(err, t)));
     }
   }
 
   function jobActions(job) {
-    const watch = h('button', { type: 'button', class: 'btn small', 'data-testid': `job-${job.id}-watch`, onclick: () => new JobExecutionMonitor({ api: ctx.api, i18n: ctx.i18n, jobId: job.id, device, onClosed: refresh }).open() }, t('job.watch'));
+    const watch = h('button', { type: 'button', class: 'btn small', id: `job-${job.id}-watch`, 'data-testid': `job-${job.id}-watch`, onclick: () => new JobExecutionMonitor({ api: ctx.api, i18n: ctx.i18n, jobId: job.id, device, onClosed: refresh, onStatus: () => loadJobs() }).open() }, t('job.watch'));
     if (job.status !== 'pending') return watch;
     const cancel = h('button', {
-      type: 'button', class: 'btn small danger', 'data-testid': `job-${job.id}-cancel`,
+      type: 'button', class: 'btn small danger', id: `job-${job.id}-cancel`, 'data-testid': `job-${job.id}-cancel`,
       onclick: async () => {
         try { await ctx.api.cancelJob(job.id); } catch (err) { ctx.toast(errorText(err, t), 'bad'); }
         loadJobs();
@@ -162,11 +178,16 @@ export async function renderDevice(ctx, route, main) {
   }
 
   let oldestMovement = null;
+  // Reloads overlap (an action, the live feed, the filter): only the newest answer may draw.
+  let movementsTicket = 0;
   async function loadMovements(more) {
+    const ticket = ++movementsTicket;
     try {
-      const page = await ctx.api.movements(id, { limit: MOVEMENTS_PAGE, before: more ? oldestMovement : undefined });
+      const frascoIndex = movementFilter.value === '' ? undefined : Number(movementFilter.value);
+      const page = await ctx.api.movements(id, { limit: MOVEMENTS_PAGE, before: more ? oldestMovement : undefined, frascoIndex });
+      if (ticket !== movementsTicket) return;
       if (!more) movementsBody.replaceChildren();
-      if (!more && page.length === 0) movementsBody.append(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, t('movements.empty'))));
+      if (!more && page.length === 0) movementsBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('movements.empty'))));
       for (const m of page) movementsBody.append(movementRow(m));
       if (page.length) oldestMovement = page.at(-1).id;
       moreBtn.hidden = page.length < MOVEMENTS_PAGE;
@@ -183,7 +204,8 @@ export async function renderDevice(ctx, route, main) {
       h('td', {}, t('frasco.label', { n: m.frasco_index + 1 })),
       h('td', { class: `num tone-text-${tone}` }, formatMg(m.delta_mg, i18n.lang, { signed: true })),
       h('td', {}, t(`reason.${m.reason}`)),
-      h('td', {}, m.job_id ? h('a', { href: href('job', { id: m.job_id }) }, t('job.number', { id: m.job_id })) : '—'));
+      h('td', {}, m.job_id ? h('a', { href: href('job', { id: m.job_id }) }, t('job.number', { id: m.job_id })) : '—'),
+      h('td', { class: 'note', 'data-testid': `movement-${m.id}-note` }, movementNote(ctx.t, i18n.lang, m) ?? '—'));
   }
 
   renderHead();

@@ -1,10 +1,12 @@
-// The devices list: online state, firmware, last seen; "new device" shows its token once.
+// The devices list: presence, firmware, last seen, a stock summary; "new device"
+// shows its token once, with the firmware's provisioning line.
 
 import { validateNewDevice } from '../core/job-form.js';
 import { href } from '../core/routes.js';
 import { h, icon, mount, field } from '../ui/dom.js';
 import { formDialog } from '../ui/dialog.js';
-import { onlineBadge, lastSeenText, showDeviceToken } from './common.js';
+import { presenceBadge, lastSeen, showDeviceToken } from './common.js';
+import { stockLevel, formatMg } from '../core/format.js';
 import { wsUrl, ReconnectingSocket } from '../ui/reconnecting-socket.js';
 import { errorText } from '../ui/dom.js';
 
@@ -24,10 +26,19 @@ export async function renderDevices(ctx, _route, main) {
     return null;
   }
   if (devices.length === 0) {
-    mount(list, h('li', { class: 'empty' }, icon('flask'), h('p', {}, t('devices.empty'))));
+    mount(list, h('li', { class: 'empty', 'data-testid': 'devices-empty' }, icon('flask'), h('p', {}, t('devices.empty'))));
     return null;
   }
   const rows = new Map();
+  // A live update redraws a row; whoever had focus in it (a keyboard user on the link) keeps it.
+  const replaceRow = (device) => {
+    const old = rows.get(device.id);
+    const focusedId = old?.contains(document.activeElement) ? document.activeElement.id : null;
+    const fresh = deviceRow(ctx, device);
+    old?.replaceWith(fresh);
+    rows.set(device.id, fresh);
+    if (focusedId) document.getElementById(focusedId)?.focus();
+  };
   mount(list, devices.map((d) => {
     const li = deviceRow(ctx, d);
     rows.set(d.id, li);
@@ -40,36 +51,55 @@ export async function renderDevices(ctx, _route, main) {
     const sockets = devices.map((d) => new ReconnectingSocket(wsUrl(`/ws/devices/${d.id}`), {
       onMessage: (msg) => {
         if (msg.type !== 'device' || !msg.device) return;
-        const old = rows.get(msg.device.id);
-        const fresh = deviceRow(ctx, msg.device);
-        old?.replaceWith(fresh);
-        rows.set(msg.device.id, fresh);
+        replaceRow(msg.device);
       },
     }).start());
     return () => sockets.forEach((s) => s.stop());
   }
   const timer = setInterval(async () => {
     try {
-      for (const d of await ctx.api.listDevices()) {
-        const fresh = deviceRow(ctx, d);
-        rows.get(d.id)?.replaceWith(fresh);
-        rows.set(d.id, fresh);
-      }
+      for (const d of await ctx.api.listDevices()) replaceRow(d);
     } catch { /* next tick */ }
   }, 15000);
   return () => clearInterval(timer);
 }
 
+/** How many bottles are empty or low, so a person sees what needs refilling without opening each device. */
+export function stockSummary(frascos) {
+  let empty = 0;
+  let low = 0;
+  for (const f of frascos) {
+    const level = stockLevel(f.stock_mg, f.capacity_mg);
+    if (level === 'empty') empty += 1;
+    else if (level === 'low') low += 1;
+  }
+  return { empty, low };
+}
+
 function deviceRow(ctx, d) {
   const { t, i18n } = ctx;
+  const { empty, low } = stockSummary(d.frascos);
+  const stock = empty || low
+    ? [empty ? h('span', { class: 'badge tone-bad' }, icon('warn'), i18n.tn('devices.emptyFrascos', empty)) : null,
+      low ? h('span', { class: 'badge tone-warn' }, icon('warn'), i18n.tn('devices.stockLow', low)) : null]
+    : h('span', { class: 'badge tone-ok' }, icon('check'), t('devices.stockOk'));
   return h('li', { class: 'device-row card', 'data-testid': `device-row-${d.id}`, 'data-device-id': d.id },
     h('div', { class: 'device-row-main' },
-      h('a', { href: href('device', { id: d.id }), class: 'device-name', 'data-testid': `device-link-${d.id}` }, d.name),
-      onlineBadge(t, d.online, { 'data-testid': `device-online-${d.id}` })),
+      h('a', { href: href('device', { id: d.id }), class: 'device-name', id: `device-link-${d.id}`, 'data-testid': `device-link-${d.id}` }, d.name),
+      presenceBadge(t, d, { 'data-testid': `device-online-${d.id}` })),
     h('dl', { class: 'facts' },
       h('div', {}, h('dt', {}, t('device.frascos')), h('dd', {}, String(d.frascos.length))),
       h('div', {}, h('dt', {}, t('device.firmware')), h('dd', {}, d.fw_version || '—')),
-      h('div', {}, h('dt', {}, t('device.lastSeen')), h('dd', {}, h('time', { datetime: d.last_seen_at ?? '' }, lastSeenText(t, i18n.lang, d))))));
+      h('div', {}, h('dt', {}, t('device.lastSeen')), h('dd', {}, lastSeen(t, i18n.lang, d)))),
+    h('div', { class: 'stock-summary', 'data-testid': `device-stock-${d.id}`, 'data-empty': empty, 'data-low': low },
+      h('span', { class: 'muted' }, `${t('devices.stock')}:`), stock),
+    h('ul', { class: 'mini-stock', 'aria-label': `${t('devices.stock')} · ${d.name}` }, d.frascos.map((f) => {
+      const level = stockLevel(f.stock_mg, f.capacity_mg);
+      return h('li', { 'data-level': level },
+        h('span', {}, f.ingredient ? `${t('frasco.label', { n: f.index + 1 })} · ${f.ingredient}` : t('frasco.label', { n: f.index + 1 })),
+        h('span', { class: `amount ${level === 'empty' ? 'tone-text-bad' : level === 'low' ? 'tone-text-warn' : ''}`.trim() },
+          f.capacity_mg != null ? t('frasco.stockOf', { stock: formatMg(f.stock_mg, i18n.lang), capacity: formatMg(f.capacity_mg, i18n.lang) }) : formatMg(f.stock_mg, i18n.lang)));
+    })));
 }
 
 function newDevice(ctx) {

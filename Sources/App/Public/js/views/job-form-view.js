@@ -2,7 +2,8 @@
 // server runs its simulator — "Simular" with delay, failing frascos and a Wi-Fi drop.
 
 import { validateJobForm, MAX_JOB_ITEMS } from '../core/job-form.js';
-import { formatMg } from '../core/format.js';
+import { formatMg, parseGramsToMg } from '../core/format.js';
+import { stockShortfalls } from '../core/stock.js';
 import { h, icon, mount, clearErrors, showErrors, showApiError, formErrorBox, errorText } from '../ui/dom.js';
 import { JobExecutionMonitor } from '../job-execution-monitor.js';
 
@@ -15,10 +16,12 @@ function newKey() {
 /**
  * @returns {{el: HTMLElement, updateDevice(device): void}}
  */
-export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClosed }) {
+export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClosed, onJobChanged }) {
   const { t, i18n } = ctx;
   let device = initialDevice;
-  let rows = [{ frascoIndex: '0', grams: '' }];
+  // A half-filled form survives a re-render (e.g. a language switch): it lives in ctx.drafts.
+  const draftKey = `job-form-${device.id}`;
+  let rows = ctx.drafts.get(draftKey)?.rows ?? [{ frascoIndex: '0', grams: '' }];
   let idempotency = { key: newKey(), body: null };
 
   const rowsEl = h('ol', { class: 'job-items', id: 'job-items', 'data-testid': 'job-items' });
@@ -26,9 +29,12 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
   const runBtn = h('button', { type: 'submit', class: 'btn primary', id: 'job-run', 'data-testid': 'job-run', value: 'run' }, icon('play'), t('jobForm.run'));
   const simBtn = h('button', { type: 'submit', class: 'btn', id: 'job-simulate', 'data-testid': 'job-simulate', value: 'simulate', hidden: true }, icon('flask'), t('jobForm.simulate'));
   const simBox = h('details', { class: 'sim-options', id: 'sim-options', 'data-testid': 'sim-options', hidden: true });
+  // Warns, never blocks: the device decides what it can dispense, offline if need be.
+  const stockWarning = h('div', { class: 'stock-warnings', id: 'job-stock-warning', 'data-testid': 'job-stock-warning', 'aria-live': 'polite' });
   const form = h('form', { class: 'form job-form', id: 'job-form', 'data-testid': 'job-form', novalidate: true },
     formErrorBox('job-form-error'),
     rowsEl,
+    stockWarning,
     h('div', { class: 'row' }, addBtn),
     simBox,
     h('div', { class: 'actions' }, runBtn, simBtn));
@@ -38,6 +44,14 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
       frascoIndex: form.querySelector(`#job-item-${i}-frasco`)?.value ?? r.frascoIndex,
       grams: form.querySelector(`#job-item-${i}-grams`)?.value ?? r.grams,
     }));
+    ctx.drafts.set(draftKey, { rows, sim: readSimOptions() ?? ctx.drafts.get(draftKey)?.sim });
+  }
+
+  function renderStockWarning() {
+    const items = rows.map((r) => ({ frasco_index: Number(r.frascoIndex), amount_mg: parseGramsToMg(r.grams) }));
+    const short = stockShortfalls(device.frascos, items);
+    mount(stockWarning, short.map((s) => h('p', { class: 'notice tone-warn', 'data-testid': `job-stock-warning-${s.frascoIndex}`, 'data-frasco': s.frascoIndex },
+      icon('warn'), t('stock.warning', { asked: formatMg(s.askedMg, i18n.lang), n: s.frascoIndex + 1, stock: formatMg(s.stockMg, i18n.lang) }))));
   }
 
   function frascoOptions(selected) {
@@ -60,6 +74,7 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
         disabled: rows.length === 1, onclick: () => removeRow(i),
       }, icon('trash')))));
     addBtn.disabled = rows.length >= MAX_JOB_ITEMS;
+    renderStockWarning();
   }
 
   function addRow() {
@@ -79,7 +94,7 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
   }
 
   function renderSimOptions() {
-    const keep = readSimOptions();
+    const keep = readSimOptions() ?? ctx.drafts.get(draftKey)?.sim;
     mount(simBox,
       h('summary', {}, t('sim.options')),
       h('div', { class: 'sim-grid' },
@@ -146,8 +161,12 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
       return;
     }
     runBtn.disabled = simBtn.disabled = false;
+    // Disabling the pressed button dropped focus to <body>; give it back so the
+    // monitor returns focus there when it closes.
+    e.submitter?.focus();
     onJobCreated?.(job);
-    const monitor = new JobExecutionMonitor({ api: ctx.api, i18n, jobId: job.id, device, onClosed: onMonitorClosed }).open();
+    ctx.drafts.delete(draftKey);
+    const monitor = new JobExecutionMonitor({ api: ctx.api, i18n, jobId: job.id, device, onClosed: onMonitorClosed, onStatus: onJobChanged, simulated: simulate, frascoDelayMs: simOptions?.frascoDelayMs }).open();
     if (!simulate) return;
     // Start the simulation once we are watching, so every step is seen live.
     await Promise.race([monitor.ready, new Promise((r) => setTimeout(r, SNAPSHOT_WAIT_MS))]);
@@ -159,11 +178,11 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
     }
   });
 
+  form.addEventListener('input', () => { syncFromInputs(); renderStockWarning(); });
+  form.addEventListener('change', () => { syncFromInputs(); renderStockWarning(); });
   renderRows();
-  ctx.simulatorAvailable().then((yes) => {
-    if (yes) renderSimOptions();
-    setSimulatorAvailable(yes);
-  });
+  if (ctx.simulatorAvailable()) renderSimOptions();
+  setSimulatorAvailable(ctx.simulatorAvailable());
 
   return {
     el: form,
@@ -175,6 +194,7 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
         const sel = form.querySelector(`#job-item-${i}-frasco`);
         if (sel) mount(sel, frascoOptions(r.frascoIndex));
       });
+      renderStockWarning();
     },
   };
 }

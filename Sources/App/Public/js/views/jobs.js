@@ -5,6 +5,7 @@ import { href } from '../core/routes.js';
 import { h, mount, errorText } from '../ui/dom.js';
 import { JobExecutionMonitor } from '../job-execution-monitor.js';
 import { jobRow } from './common.js';
+import { jobMatches, dayRange } from '../core/job-filter.js';
 
 const PAGE = 25;
 const STATUSES = ['pending', 'running', 'done', 'done_partial', 'failed', 'cancelled'];
@@ -28,6 +29,13 @@ export async function renderJobs(ctx, route, main) {
   deviceSel.addEventListener('change', applyFilters);
   statusSel.addEventListener('change', applyFilters);
 
+  // The server filters device, status and dates; the search narrows the jobs
+  // loaded so far ("load more" fetches older pages, searched the same way).
+  const fromInput = h('input', { type: 'date', id: 'job-filter-from', 'data-testid': 'job-filter-from', value: route.query.from ?? '' });
+  const toInput = h('input', { type: 'date', id: 'job-filter-to', 'data-testid': 'job-filter-to', value: route.query.to ?? '' });
+  const searchInput = h('input', { type: 'search', id: 'job-filter-search', 'data-testid': 'job-filter-search', value: route.query.q ?? '', autocomplete: 'off', 'aria-describedby': 'job-filter-search-hint' });
+  searchInput.addEventListener('input', () => renderList());
+  for (const input of [fromInput, toInput]) input.addEventListener('change', () => load(false));
   const list = h('ul', { class: 'job-list', id: 'job-list', 'data-testid': 'job-list' });
   const more = h('button', { type: 'button', class: 'btn', id: 'jobs-more', 'data-testid': 'jobs-more', hidden: true, onclick: () => load(true) }, t('action.loadMore'));
 
@@ -35,33 +43,52 @@ export async function renderJobs(ctx, route, main) {
     h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, t('jobs.title'))),
     h('form', { class: 'filters card', role: 'search', 'aria-label': t('jobs.filters'), onsubmit: (e) => { e.preventDefault(); applyFilters(); } },
       h('div', { class: 'field' }, h('label', { for: 'job-filter-device' }, t('jobs.device')), deviceSel),
-      h('div', { class: 'field' }, h('label', { for: 'job-filter-status' }, t('jobs.status')), statusSel)),
+      h('div', { class: 'field' }, h('label', { for: 'job-filter-status' }, t('jobs.status')), statusSel),
+      h('div', { class: 'field' }, h('label', { for: 'job-filter-from' }, t('jobs.from')), fromInput),
+      h('div', { class: 'field' }, h('label', { for: 'job-filter-to' }, t('jobs.to')), toInput),
+      h('div', { class: 'field field-search' }, h('label', { for: 'job-filter-search' }, t('jobs.search')), searchInput,
+        h('small', { class: 'hint', id: 'job-filter-search-hint' }, t('jobs.searchHint')))),
     list, more);
 
   let oldest;
+  let loaded = [];
+  const ingredients = new Map(devices.map((d) => [d.id, d.frascos.map((f) => f.ingredient).filter(Boolean)]));
+  // Loads overlap (a date change, a live status change): only the newest answer may draw.
+  let ticket = 0;
   async function load(next) {
+    const mine = ++ticket;
     try {
-      const jobs = await ctx.api.listJobs({ deviceId, status, limit: PAGE, before: next ? oldest : undefined });
-      if (!next) list.replaceChildren();
-      if (!next && jobs.length === 0) list.append(h('li', { class: 'empty muted' }, t('jobs.empty')));
-      for (const j of jobs) list.append(jobRow(ctx, j, { deviceName: names.get(j.device_id) ?? `#${j.device_id}`, actions: actionsFor }));
+      const jobs = await ctx.api.listJobs({ deviceId, status, limit: PAGE, before: next ? oldest : undefined, ...dayRange(fromInput.value, toInput.value) });
+      if (mine !== ticket) return;
+      loaded = next ? [...loaded, ...jobs] : jobs;
       if (jobs.length) oldest = jobs.at(-1).id;
       more.hidden = jobs.length < PAGE;
+      renderList();
     } catch (err) {
       mount(list, h('li', { class: 'notice tone-bad', role: 'alert' }, errorText(err, t)));
     }
   }
 
+  function renderList() {
+    const focused = list.contains(document.activeElement) ? document.activeElement.id : null;
+    const filter = { search: searchInput.value };
+    const shown = loaded.filter((j) => jobMatches(j, filter, { deviceName: names.get(j.device_id) ?? '', ingredients: ingredients.get(j.device_id) ?? [] }));
+    mount(list, shown.length
+      ? shown.map((j) => jobRow(ctx, j, { deviceName: names.get(j.device_id) ?? `#${j.device_id}`, actions: actionsFor }))
+      : h('li', { class: 'empty muted', 'data-testid': 'jobs-empty' }, t(loaded.length ? 'jobs.noMatch' : 'jobs.empty')));
+    if (focused) (document.getElementById(focused) ?? document.getElementById(focused.replace(/-cancel$/, '-watch')) ?? document.querySelector('main h1'))?.focus();
+  }
+
   function watch(job) {
     const device = devices.find((d) => d.id === job.device_id) ?? null;
-    new JobExecutionMonitor({ api: ctx.api, i18n: ctx.i18n, jobId: job.id, device, onClosed: () => load(false) }).open();
+    new JobExecutionMonitor({ api: ctx.api, i18n: ctx.i18n, jobId: job.id, device, onClosed: () => load(false), onStatus: () => load(false) }).open();
   }
 
   function actionsFor(job) {
-    const w = h('button', { type: 'button', class: 'btn small', 'data-testid': `job-${job.id}-watch`, onclick: () => watch(job) }, t('job.watch'));
+    const w = h('button', { type: 'button', class: 'btn small', id: `job-${job.id}-watch`, 'data-testid': `job-${job.id}-watch`, onclick: () => watch(job) }, t('job.watch'));
     if (job.status !== 'pending') return w;
     return [w, h('button', {
-      type: 'button', class: 'btn small danger', 'data-testid': `job-${job.id}-cancel`,
+      type: 'button', class: 'btn small danger', id: `job-${job.id}-cancel`, 'data-testid': `job-${job.id}-cancel`,
       onclick: async () => {
         try { await ctx.api.cancelJob(job.id); } catch (err) { ctx.toast(errorText(err, t), 'bad'); }
         load(false);
@@ -73,7 +100,7 @@ export async function renderJobs(ctx, route, main) {
   if (route.name === 'job') {
     // The monitor of one job, over its history; closing it returns to the list's address.
     new JobExecutionMonitor({
-      api: ctx.api, i18n: ctx.i18n, jobId: route.params.id, device: null,
+      api: ctx.api, i18n: ctx.i18n, jobId: route.params.id, device: null, onStatus: () => load(false),
       onClosed: () => { if (location.hash === href('job', { id: route.params.id })) history.replaceState(null, '', href('jobs')); load(false); },
     }).open();
   }
