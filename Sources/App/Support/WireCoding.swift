@@ -1,80 +1,47 @@
 import Actors
-import Foundation
 import Runtime
 
 /// Request bodies in, responses out, in the contract's JSON (snake_case).
 ///
 /// Decoding is strict, so hostile or mistaken input is refused before it
 /// reaches the domain: 415 without `Content-Type: application/json`, 400 for
-/// malformed JSON, 422 naming the field for wrong types, missing fields,
+/// malformed JSON (duplicate keys included), 422 naming the field for wrong types, missing fields,
 /// numbers that do not fit, and unknown fields (a misspelt optional field
 /// must not be silently ignored).
 enum WireCoding {
-    static func decode<T: Codable>(_ type: T.Type, from request: Request) throws -> T {
+    /// Request bodies are at most 64 KiB (the HTTP layer answers 413 beyond),
+    /// so the parser needs no size limit of its own here.
+    private static let parser = JSONParser()
+    private static let decoder = JSONValueDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+
+    /// One parse, one decode: the body's bytes become a `JSONValue` once, and
+    /// the type decodes from it while the decoder notes which members it used.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) throws -> T {
         guard request.hasJSONContentType else { throw HTTPError.unsupportedMediaType }
-        guard JSONSyntax.isValid(request.body) else { throw HTTPError.malformedJSON }
-        let data = Data(request.body)
-        let object: Any
+        let document: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
+            document = try parser.parse(request.body)
         } catch {
             throw HTTPError.malformedJSON
         }
-        let value: T
+        // A request body is an object or an array; a bare scalar has always
+        // been answered as malformed (Foundation's parser refused it).
+        switch document {
+        case .object, .array: break
+        default: throw HTTPError.malformedJSON
+        }
+        let decoded: (value: T, unknownFields: [String])
         do {
-            value = try WireJSON.decoder().decode(T.self, from: data)
+            decoded = try decoder.decodeReportingUnknownFields(T.self, from: document)
         } catch let error as DecodingError {
-            // Foundation reports a number too large for its type as corrupt data
-            // with no path; find the number ourselves so the error names it.
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-               let path = firstOutOfRangeNumber(in: object, path: "") {
-                throw HTTPError.invalidFields([path: .integerInRange], message: "A number is not valid here.")
-            }
             throw invalid(error)
         }
-        let echoed = try JSONSerialization.jsonObject(with: WireJSON.encoder().encode(value), options: [])
-        var unknown: [String: FieldProblem] = [:]
-        collectUnknown(sent: object, known: echoed, path: "", into: &unknown)
-        if !unknown.isEmpty { throw HTTPError.invalidFields(unknown, message: "The request has unknown fields.") }
-        return value
-    }
-
-    /// Keys the client sent with a non-null value that the decoded value does not have.
-    private static func collectUnknown(sent: Any, known: Any, path: String, into unknown: inout [String: FieldProblem]) {
-        if let sent = sent as? [String: Any], let known = known as? [String: Any] {
-            for (key, value) in sent where !(value is NSNull) {
-                let child = path.isEmpty ? key : "\(path).\(key)"
-                if let knownValue = known[key] {
-                    collectUnknown(sent: value, known: knownValue, path: child, into: &unknown)
-                } else {
-                    unknown[child] = .unknownField
-                }
-            }
-        } else if let sent = sent as? [Any], let known = known as? [Any], sent.count == known.count {
-            for (index, (s, k)) in zip(sent, known).enumerated() {
-                collectUnknown(sent: s, known: k, path: "\(path)[\(index)]", into: &unknown)
-            }
+        if !decoded.unknownFields.isEmpty {
+            var unknown: [String: FieldProblem] = [:]
+            for field in decoded.unknownFields { unknown[field] = .unknownField }
+            throw HTTPError.invalidFields(unknown, message: "The request has unknown fields.")
         }
-    }
-
-    /// The path of the first number that is not an integer within Int64 (every
-    /// number in the API is one, but the simulator's drop duration, which
-    /// never fails this way).
-    private static func firstOutOfRangeNumber(in value: Any, path: String) -> String? {
-        if let object = value as? [String: Any] {
-            for (key, child) in object.sorted(by: { $0.key < $1.key }) {
-                if let found = firstOutOfRangeNumber(in: child, path: path.isEmpty ? key : "\(path).\(key)") { return found }
-            }
-        } else if let array = value as? [Any] {
-            for (index, child) in array.enumerated() {
-                if let found = firstOutOfRangeNumber(in: child, path: "\(path)[\(index)]") { return found }
-            }
-        } else if let number = value as? NSNumber, !(value is Bool) {
-            let double = number.doubleValue
-            let fitsInt64 = double.isFinite && abs(double) < 9.2e18
-            if !fitsInt64 || double.rounded(.towardZero) != double { return path.isEmpty ? "body" : path }
-        }
-        return nil
+        return decoded.value
     }
 
     private static func invalid(_ error: DecodingError) -> HTTPError {
@@ -96,6 +63,8 @@ enum WireCoding {
             return .invalidFields([path(context.codingPath): .wrongType(describe(type))], message: "A field has the wrong type.")
         case .valueNotFound(let type, let context):
             return .invalidFields([path(context.codingPath): .notNull], message: "A field is null.")
+        case .dataCorrupted(let context) where context.underlyingError is JSONNumberOutOfRange:
+            return .invalidFields([path(context.codingPath): .integerInRange], message: "A number is not valid here.")
         case .dataCorrupted(let context):
             return .invalidFields([path(context.codingPath): .invalidValue], message: "A field is not valid.")
         @unknown default:
