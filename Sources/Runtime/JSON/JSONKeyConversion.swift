@@ -2,27 +2,33 @@
 /// `convertToSnakeCase` / `convertFromSnakeCase` so a type decodes from the
 /// same keys `JSONEncoder` would write for it.
 enum JSONKeyConversion {
-    /// `frascoIndex` → `frasco_index`, `myURLValue` → `my_url_value`: words
-    /// split where lower case turns upper, and a run of capitals is one word.
+    /// `frascoIndex` → `frasco_index`, `myURLValue` → `my_url_value`, and
+    /// Foundation's own odd cases (`ID` → `i_d`): the same word-splitting
+    /// algorithm, step for step.
     static func snakeCase(_ key: String) -> String {
-        guard !key.isEmpty else { return key }
-        var words: [String] = []
-        var word = ""
         let characters = Array(key)
-        for (position, character) in characters.enumerated() {
-            if position > 0, character.isUppercase {
-                let previous = characters[position - 1]
-                let next = position + 1 < characters.count ? characters[position + 1] : nil
-                // A capital starts a word after a non-capital, or when it ends a run of capitals before a lower-case letter.
-                if !previous.isUppercase || next?.isLowercase == true {
-                    words.append(word)
-                    word = ""
-                }
+        guard !characters.isEmpty else { return key }
+        var words: [Range<Int>] = []
+        var wordStart = 0
+        var searchStart = 1
+        // Split where lower case turns upper; a run of capitals is a word that
+        // ends at the capital before the next lower-case letter.
+        while let upper = (searchStart..<characters.count).first(where: { characters[$0].isUppercase }) {
+            words.append(wordStart..<upper)
+            guard let lower = (upper..<characters.count).first(where: { characters[$0].isLowercase }) else {
+                wordStart = upper
+                break
             }
-            word.append(character)
+            if lower == upper + 1 {
+                wordStart = upper
+            } else {
+                words.append(upper..<(lower - 1))
+                wordStart = lower - 1
+            }
+            searchStart = lower + 1
         }
-        words.append(word)
-        return words.map { $0.lowercased() }.joined(separator: "_")
+        words.append(wordStart..<characters.count)
+        return words.map { String(characters[$0]).lowercased() }.joined(separator: "_")
     }
 
     /// `frasco_index` → `frascoIndex`: used only for `allKeys`.
@@ -35,27 +41,36 @@ enum JSONKeyConversion {
         return String(key[..<first]) + joined + String(key[key.index(after: last)...])
     }
 
-    /// Whether the JSON key `member` names the property `property`, without
-    /// allocating for plain ASCII camelCase names (the usual case).
+    /// Whether the JSON key `member` names the property `property`. Plain
+    /// ASCII camelCase names (every capital after the first character followed
+    /// by a lower-case letter: the usual case) are compared without allocating;
+    /// anything else through ``snakeCase(_:)``.
     static func matches(member: String, property: String, strategy: JSONValueDecoder.KeyDecodingStrategy) -> Bool {
         guard strategy == .convertFromSnakeCase else { return member == property }
+        guard isPlainCamelCase(property) else { return member == snakeCase(property) }
         var memberBytes = member.utf8.makeIterator()
-        var previousUpper = false
         var first = true
         for byte in property.utf8 {
-            guard byte < 0x80 else { return member == snakeCase(property) }
-            let upper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
-            if upper {
-                // Runs of capitals follow Foundation's acronym rule: take the slow, exact path.
-                if previousUpper { return member == snakeCase(property) }
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
                 if !first { guard memberBytes.next() == UInt8(ascii: "_") else { return false } }
                 guard memberBytes.next() == byte + 32 else { return false }
             } else {
                 guard memberBytes.next() == byte else { return false }
             }
-            previousUpper = upper
             first = false
         }
         return memberBytes.next() == nil
+    }
+
+    private static func isPlainCamelCase(_ property: String) -> Bool {
+        var previousWasCapital = false
+        var position = 0
+        for byte in property.utf8 {
+            guard byte < 0x80 else { return false }
+            if previousWasCapital, !(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) { return false }
+            previousWasCapital = position > 0 && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+            position += 1
+        }
+        return !previousWasCapital
     }
 }
