@@ -9,6 +9,7 @@ let benchmarks: [(name: String, summary: String, run: (Options) async throws -> 
     ("capacity", "long-polling devices + idle WebSockets held, RSS per connection", { try await Capacity.run($0, name: "capacity") }),
     ("throughput", "durable complete reports per second at saturation", Throughput.run),
     ("executor-hops", "executor hop costs (loop actor, same-loop enqueue, default actor)", ExecutorHops.run),
+    ("json-decode", "completion report body → value + canonical form, old five passes vs one parse", JSONDecode.run),
     ("group-commit", "Database.write commits/s with 1, 16, 256 writers on a real file", GroupCommit.run),
     ("broadcast", "200-byte message to 10,000 WebSockets, time to last delivery", Broadcast.run),
     ("idle-ws-memory", "server RSS per idle WebSocket", { try await Capacity.run($0, name: "idle-ws-memory") }),

@@ -4,7 +4,7 @@ import Foundation
 
 /// The request decoding WireCoding used before the one-pass codec (syntax
 /// check, JSONSerialization, JSONDecoder, re-encode, JSONSerialization again),
-/// kept verbatim as the oracle for WireCodingDifferentialTests: every body
+/// kept as the oracle for WireCodingDifferentialTests: every body
 /// both refuse must be refused with the same status, code, message and fields.
 enum LegacyWireDecoding {
     static func decode<T: Codable>(_ type: T.Type, from request: Request) throws -> T {
