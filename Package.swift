@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "RuntimeCore", dependencies: ["CLibUV"], path: "Sources/Runtime",
                 sources: ["EventLoop", "Net"], swiftSettings: strict),
         .target(name: "RuntimeSupport", dependencies: ["CCrypt"], path: "Sources/Runtime",
-                sources: ["Crypto", "Log", "Metrics", "Text"], swiftSettings: strict),
+                sources: ["Crypto", "Log", "Metrics", "Text", "JSON"], swiftSettings: strict),
         .target(name: "RuntimeHTTP", dependencies: ["RuntimeCore", "RuntimeSupport"], path: "Sources/Runtime",
                 sources: ["HTTP"], swiftSettings: strict),
         .target(name: "RuntimeWebSocket", dependencies: ["RuntimeCore", "RuntimeSupport", "RuntimeHTTP"],

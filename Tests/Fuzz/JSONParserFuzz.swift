@@ -36,8 +36,10 @@ func sameValue(_ value: JSONValue, _ reference: Any) -> Bool {
         guard let other = reference as? NSNumber else { return false }
         if let exact = number.int64 { return other.int64Value == exact || other.doubleValue == Double(exact) }
         // Foundation reads long integers as NSDecimalNumber, whose doubleValue
-        // can be an ulp away from the correctly rounded one.
-        return other.doubleValue == number.double || (other.doubleValue - number.double).magnitude <= number.double.magnitude * 1e-15
+        // is not correctly rounded (6.599999999999993e108 for 66 followed by
+        // 107 zeros): ours is the exact one, so allow Foundation's error.
+        if other is NSDecimalNumber { return (other.doubleValue - number.double).magnitude <= number.double.magnitude * 1e-12 }
+        return other.doubleValue == number.double
     case .array(let elements):
         guard let others = reference as? [Any], others.count == elements.count else { return false }
         return zip(elements, others).allSatisfy { sameValue($0, $1) }
