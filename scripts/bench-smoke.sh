@@ -28,7 +28,7 @@ run() {
   rm -f "$log"
 }
 
-for benchmark in report-to-ws progress-to-ws multi-job capacity throughput executor-hops group-commit broadcast idle-ws-memory report-hops soak; do
+for benchmark in report-to-ws progress-to-ws multi-job capacity throughput executor-hops group-commit broadcast idle-ws-memory report-hops soak json-decode; do
   run "$benchmark" "$BIN/Benchmarks" "$benchmark" --smoke
 done
 if command -v wrk >/dev/null && command -v nginx >/dev/null; then
