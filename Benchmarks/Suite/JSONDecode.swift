@@ -1,7 +1,7 @@
 import Actors
 import BenchmarkSupport
 import Foundation
-import YagutsRuntime
+import Runtime
 
 /// `json-decode`: a completion report's body to a `CompletionReport` plus its
 /// canonical text (what the report path needs), the old way and the new way.

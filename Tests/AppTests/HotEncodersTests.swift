@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import Actors
 @testable import App
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
 
 /// The hand-written encoders against the Codable output they replace, byte for
 /// byte, over generated values whose strings hold everything escaping can get
@@ -49,7 +51,7 @@ struct HotEncodersTests {
                     status: [.pending, .ok, .failed].randomElement(using: &g)!, dispensedMg: int64(&g), error: optionalText(&g))
         }
         return Job(id: int64(&g), deviceId: int64(&g), status: JobStatus.allCases.randomElement(using: &g)!, items: items,
-                   createdAt: text(&g), startedAt: optionalText(&g), completedAt: optionalText(&g))
+                   createdAt: text(&g), startedAt: optionalText(&g), completedAt: optionalText(&g), delivery: int(&g))
     }
 
     static func device(_ g: inout Generator) -> Device {
@@ -75,9 +77,9 @@ struct HotEncodersTests {
         for _ in 0..<Self.rounds {
             let job = Self.job(&g)
             #expect(HotEncoders.job(job) == (try WireJSON.encode(job)))
-            #expect(HotEncoders.snapshotEvent(job) == LiveEvents.snapshot(job))
-            #expect(HotEncoders.completedEvent(job) == LiveEvents.completed(job))
-            #expect(HotEncoders.jobBody(job) == (try WireJSON.encode(DeviceProtocolRoutes.One(job: job))))
+            #expect(HotEncoders.snapshotEvent(job) == LiveEventEncoding.encode(JobEvent.snapshot(job)))
+            #expect(HotEncoders.completedEvent(job) == LiveEventEncoding.encode(JobEvent.completed(job)))
+            #expect(HotEncoders.jobBody(job) == (try WireJSON.encode(JobRoutes.One(job: job))))
         }
     }
 
@@ -86,7 +88,7 @@ struct HotEncodersTests {
         for _ in 0..<Self.rounds {
             let device = Self.device(&g)
             #expect(HotEncoders.device(device) == (try WireJSON.encode(device)))
-            #expect(HotEncoders.deviceEvent(device) == LiveEvents.device(device))
+            #expect(HotEncoders.deviceEvent(device) == LiveEventEncoding.encode(DeviceEvent.device(device)))
         }
     }
 
@@ -96,7 +98,7 @@ struct HotEncodersTests {
             let report = ProgressReport(position: Self.int(&g), frascoIndex: Self.int(&g), status: [.dispensing, .ok, .failed].randomElement(using: &g)!,
                                         dispensedMg: Self.int64(&g), error: Self.optionalText(&g))
             let jobID = Self.int64(&g)
-            #expect(HotEncoders.progressEvent(jobID: jobID, report) == LiveEvents.progress(jobID: jobID, report))
+            #expect(HotEncoders.progressEvent(jobID: jobID, report) == LiveEventEncoding.encode(JobEvent.progress(jobID: jobID, report)))
         }
     }
 

@@ -1,6 +1,8 @@
 import Actors
 import Foundation
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
 
 /// The request decoding WireCoding used before the one-pass codec (syntax
 /// check, JSONSerialization, JSONDecoder, re-encode, JSONSerialization again),

@@ -2,7 +2,9 @@ import Actors
 import Foundation
 import Testing
 @testable import App
-@testable import YagutsRuntime
+@testable import RuntimeCore
+@testable import RuntimeSupport
+@testable import RuntimeHTTP
 
 /// The one-pass WireCoding.decode against the five-pass decoding it replaced
 /// (LegacyWireDecoding): over every request type and many mutations of a valid

@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// The canonical text of a completion report, which decides whether a
 /// replayed report is "the same report": byte-identical to

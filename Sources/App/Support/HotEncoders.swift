@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// Hand-written encoders for the responses and live events on the report
 /// path, where `JSONEncoder` (a dictionary per object, sorting, key
@@ -66,7 +66,7 @@ enum HotEncoders {
         return writer.bytes
     }
 
-    /// `{"job":…}`, the body of the job routes.
+    /// `{"job":…}`, the body of the user's job routes (`GET /jobs/{id}`, create, cancel).
     static func jobBody(_ job: Job) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 192 + 128 * job.items.count)
         writer.beginObject()
@@ -94,6 +94,7 @@ enum HotEncoders {
         writer.beginObject()
         writer.key("completed_at"); writer.string(job.completedAt)
         writer.key("created_at"); writer.string(job.createdAt)
+        writer.key("delivery"); writer.int(job.delivery)
         writer.key("device_id"); writer.int(job.deviceId)
         writer.key("id"); writer.int(job.id)
         writer.key("items")

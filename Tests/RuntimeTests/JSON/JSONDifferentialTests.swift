@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeSupport
 
 /// JSONParser against Foundation's JSONSerialization on generated valid
 /// documents (random shapes, whitespace, escapes and number forms): both

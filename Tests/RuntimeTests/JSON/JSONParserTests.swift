@@ -1,5 +1,5 @@
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeSupport
 
 /// Acceptance and refusal tables in the style of JSONTestSuite (y_ must parse,
 /// n_ must not), plus the limits and the decisions the RFC leaves open.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import YagutsRuntime
+@testable import RuntimeSupport
 
 @Suite("JSONValueDecoder: Codable types from the one parse")
 struct JSONValueDecoderTests {
