@@ -79,6 +79,9 @@ struct HotEncodersTests {
             #expect(HotEncoders.job(job) == (try WireJSON.encode(job)))
             #expect(HotEncoders.snapshotEvent(job) == LiveEventEncoding.encode(JobEvent.snapshot(job)))
             #expect(HotEncoders.completedEvent(job) == LiveEventEncoding.encode(JobEvent.completed(job)))
+            for event in [JobEvent.snapshot(job), .completed(job)] {
+                #expect(HotEncoders.encode(event) == LiveEventEncoding.encode(event))
+            }
             #expect(HotEncoders.jobBody(job) == (try WireJSON.encode(JobRoutes.One(job: job))))
         }
     }
@@ -89,6 +92,7 @@ struct HotEncodersTests {
             let device = Self.device(&g)
             #expect(HotEncoders.device(device) == (try WireJSON.encode(device)))
             #expect(HotEncoders.deviceEvent(device) == LiveEventEncoding.encode(DeviceEvent.device(device)))
+            #expect(HotEncoders.encode(DeviceEvent.device(device)) == LiveEventEncoding.encode(DeviceEvent.device(device)))
         }
     }
 
@@ -99,6 +103,7 @@ struct HotEncodersTests {
                                         dispensedMg: Self.int64(&g), error: Self.optionalText(&g))
             let jobID = Self.int64(&g)
             #expect(HotEncoders.progressEvent(jobID: jobID, report) == LiveEventEncoding.encode(JobEvent.progress(jobID: jobID, report)))
+            #expect(HotEncoders.encode(JobEvent.progress(jobID: jobID, report)) == LiveEventEncoding.encode(JobEvent.progress(jobID: jobID, report)))
         }
     }
 

@@ -11,6 +11,22 @@ import Runtime
 enum HotEncoders {
     // MARK: Live events
 
+    /// Drop-in for `LiveEventEncoding.encode(_:)` (same bytes), for `BroadcastFeed`.
+    static func encode(_ event: JobEvent) -> [UInt8] {
+        switch event {
+        case .snapshot(let job): snapshotEvent(job)
+        case .completed(let job): completedEvent(job)
+        case .progress(let jobID, let report): progressEvent(jobID: jobID, report)
+        }
+    }
+
+    /// Drop-in for `LiveEventEncoding.encode(_:)` (same bytes), for `BroadcastFeed`.
+    static func encode(_ event: DeviceEvent) -> [UInt8] {
+        switch event {
+        case .device(let device): deviceEvent(device)
+        }
+    }
+
     /// `{"job":…,"type":"snapshot"}`: the first message a job watcher receives.
     static func snapshotEvent(_ job: Job) -> [UInt8] { jobEvent(job, type: "snapshot") }
 
