@@ -58,7 +58,7 @@ struct HotEncodersTests {
         let frascos = (0..<Int.random(in: 0...5, using: &g)).map { _ in
             Frasco(index: int(&g), ingredient: text(&g), stockMg: int64(&g), capacityMg: Bool.random(using: &g) ? int64(&g) : nil)
         }
-        return Device(id: int64(&g), name: text(&g), online: Bool.random(using: &g), lastSeenAt: optionalText(&g),
+        return Device(id: int64(&g), name: text(&g), online: Bool.random(using: &g), simulating: Bool.random(using: &g), lastSeenAt: optionalText(&g),
                       fwVersion: optionalText(&g), frascos: frascos)
     }
 

@@ -144,6 +144,7 @@ enum HotEncoders {
         writer.key("last_seen_at"); writer.string(device.lastSeenAt)
         writer.key("name"); writer.string(device.name)
         writer.key("online"); writer.bool(device.online)
+        writer.key("simulating"); writer.bool(device.simulating)
         writer.endObject()
     }
 
