@@ -77,10 +77,10 @@ struct HotEncodersTests {
         for _ in 0..<Self.rounds {
             let job = Self.job(&g)
             #expect(HotEncoders.job(job) == (try WireJSON.encode(job)))
-            #expect(HotEncoders.snapshotEvent(job) == LiveEventEncoding.encode(JobEvent.snapshot(job)))
-            #expect(HotEncoders.completedEvent(job) == LiveEventEncoding.encode(JobEvent.completed(job)))
+            #expect(HotEncoders.snapshotEvent(job) == CodableLiveEvents.encode(JobEvent.snapshot(job)))
+            #expect(HotEncoders.completedEvent(job) == CodableLiveEvents.encode(JobEvent.completed(job)))
             for event in [JobEvent.snapshot(job), .completed(job)] {
-                #expect(HotEncoders.encode(event) == LiveEventEncoding.encode(event))
+                #expect(HotEncoders.encode(event) == CodableLiveEvents.encode(event))
             }
             #expect(HotEncoders.jobBody(job) == (try WireJSON.encode(JobRoutes.One(job: job))))
         }
@@ -91,8 +91,8 @@ struct HotEncodersTests {
         for _ in 0..<Self.rounds {
             let device = Self.device(&g)
             #expect(HotEncoders.device(device) == (try WireJSON.encode(device)))
-            #expect(HotEncoders.deviceEvent(device) == LiveEventEncoding.encode(DeviceEvent.device(device)))
-            #expect(HotEncoders.encode(DeviceEvent.device(device)) == LiveEventEncoding.encode(DeviceEvent.device(device)))
+            #expect(HotEncoders.deviceEvent(device) == CodableLiveEvents.encode(DeviceEvent.device(device)))
+            #expect(HotEncoders.encode(DeviceEvent.device(device)) == CodableLiveEvents.encode(DeviceEvent.device(device)))
         }
     }
 
@@ -102,8 +102,8 @@ struct HotEncodersTests {
             let report = ProgressReport(position: Self.int(&g), frascoIndex: Self.int(&g), status: [.dispensing, .ok, .failed].randomElement(using: &g)!,
                                         dispensedMg: Self.int64(&g), error: Self.optionalText(&g))
             let jobID = Self.int64(&g)
-            #expect(HotEncoders.progressEvent(jobID: jobID, report) == LiveEventEncoding.encode(JobEvent.progress(jobID: jobID, report)))
-            #expect(HotEncoders.encode(JobEvent.progress(jobID: jobID, report)) == LiveEventEncoding.encode(JobEvent.progress(jobID: jobID, report)))
+            #expect(HotEncoders.progressEvent(jobID: jobID, report) == CodableLiveEvents.encode(JobEvent.progress(jobID: jobID, report)))
+            #expect(HotEncoders.encode(JobEvent.progress(jobID: jobID, report)) == CodableLiveEvents.encode(JobEvent.progress(jobID: jobID, report)))
         }
     }
 

@@ -25,11 +25,12 @@ public struct DeviceProtocol: Sendable {
     }
 
     /// Settles the job (durably) or replays the recorded result. `canonical`
-    /// is the report's canonical JSON; without it, it is computed here.
+    /// is the report's canonical JSON (``CompletionReport/canonicalJSON``);
+    /// without it, it is computed here.
     public func complete(_ device: DeviceIdentity, jobID: Int64, report: CompletionReport,
                          canonical: String? = nil) async throws -> CompletionResult {
         await dispenser.deviceSeen(device)
-        let canonical = try canonical ?? WireJSON.encodeString(report)
+        let canonical = canonical ?? report.canonicalJSON
         return try await dispenser.withJob(jobID, device: device.deviceID) {
             try await $0.complete(deviceID: device.deviceID, report: report, canonical: canonical)
         }

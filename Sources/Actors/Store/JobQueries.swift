@@ -225,7 +225,7 @@ enum JobQueries {
         let changed = try db.run("""
             UPDATE jobs SET status = ?, completed_at = ?, report_json = ?, result_json = ?
             WHERE id = ? AND device_id = ? AND status = 'running'
-            """, status.rawValue, now, reportJSON, try WireJSON.encodeString(result), jobID, deviceID)
+            """, status.rawValue, now, reportJSON, String(decoding: result.wireJSON, as: UTF8.self), jobID, deviceID)
         guard changed == 1 else { return nil }
         for outcome in outcomes {
             try db.run("""

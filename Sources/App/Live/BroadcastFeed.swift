@@ -8,15 +8,15 @@ struct WebSocketWatcher: LiveWatcher {
 }
 
 /// The domain's feeds as WebSocket broadcasts: each event is encoded once into
-/// one text frame (``LiveEventEncoding``) and its bytes fanned out by Runtime's
+/// one text frame (``HotEncoders``) and its bytes fanned out by Runtime's
 /// ``BroadcastActor``.
 struct WebSocketFeeds: LiveFeeds {
     func jobFeed(jobID: Int64, executor: any SerialExecutor) -> any Feed<JobEvent> {
-        BroadcastFeed(executor: executor, encode: LiveEventEncoding.encode)
+        BroadcastFeed(executor: executor, encode: HotEncoders.encode)
     }
 
     func deviceFeed(deviceID: Int64, executor: any SerialExecutor) -> any Feed<DeviceEvent> {
-        BroadcastFeed(executor: executor, encode: LiveEventEncoding.encode)
+        BroadcastFeed(executor: executor, encode: HotEncoders.encode)
     }
 }
 

@@ -34,8 +34,12 @@ enum DeviceProtocolRoutes {
             let jobID = try request.id("id")
             let report = try WireCoding.decode(CompletionReport.self, from: request)
             let result = try await app.deviceProtocol.complete(device, jobID: jobID, report: report)
-            if result.replayed { app.metrics.reportsReplayed.increment() }
-            return try WireCoding.json(result, headers: result.replayed ? ["Idempotent-Replayed": "true"] : [:])
+            var headers: HTTPHeaders = ["Content-Type": "application/json"]
+            if result.replayed {
+                app.metrics.reportsReplayed.increment()
+                headers.add(name: "Idempotent-Replayed", value: "true")
+            }
+            return Response(status: .ok, headers: headers, body: HotEncoders.completionResult(result))
         })
         router.post("/devices/me/heartbeat", app.deviceRoute { request, device in
             let heartbeat = try WireCoding.decode(DeviceProtocol.Heartbeat.self, from: request)

@@ -62,25 +62,8 @@ enum HotEncoders {
 
     // MARK: Responses
 
-    /// The completion report's answer (synthesized Codable: no nil fields to omit).
-    static func completionResult(_ result: CompletionResult) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 96 + 48 * result.stock.count)
-        writer.beginObject()
-        writer.key("job_id"); writer.int(result.jobId)
-        writer.key("replayed"); writer.bool(result.replayed)
-        writer.key("status"); writer.string(result.status.rawValue)
-        writer.key("stock")
-        writer.beginArray()
-        for level in result.stock {
-            writer.beginObject()
-            writer.key("frasco_index"); writer.int(level.frascoIndex)
-            writer.key("stock_mg"); writer.int(level.stockMg)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
-        return writer.bytes
-    }
+    /// The completion report's answer: see ``CompletionResult/wireJSON``.
+    static func completionResult(_ result: CompletionResult) -> [UInt8] { result.wireJSON }
 
     /// `{"job":…}`, the body of the user's job routes (`GET /jobs/{id}`, create, cancel).
     static func jobBody(_ job: Job) -> [UInt8] {

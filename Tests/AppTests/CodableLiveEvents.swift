@@ -1,7 +1,8 @@
 import Actors
 
-/// The WebSocket messages watchers receive, one JSON text per event.
-enum LiveEventEncoding {
+/// The live events as synthesized Codable writes them: the oracle that
+/// HotEncoders must match byte for byte (it was the server's encoder before).
+enum CodableLiveEvents {
     private struct Snapshot: Encodable { let type = "snapshot"; let job: Job }
     private struct Completed: Encodable { let type = "completed"; let job: Job }
     private struct DeviceChanged: Encodable { let type = "device"; let device: Device }
