@@ -3,11 +3,7 @@ import Synchronization
 import Testing
 @testable import Actors
 @testable import RuntimeCore
-@testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
 @testable import RuntimeStorage
-@testable import RuntimeTesting
 
 /// A Dispenser on a real SQLite file in a fresh temporary directory, with a
 /// user and a device that has stocked frascos.

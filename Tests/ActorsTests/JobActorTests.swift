@@ -2,11 +2,7 @@ import Foundation
 import Testing
 @testable import Actors
 @testable import RuntimeCore
-@testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
 @testable import RuntimeStorage
-@testable import RuntimeTesting
 
 @Suite("JobActor: completion, idempotency, ownership")
 struct JobActorTests {

@@ -1,11 +1,7 @@
 import Testing
 @testable import Actors
 @testable import RuntimeCore
-@testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
 @testable import RuntimeStorage
-@testable import RuntimeTesting
 
 /// The report path's shape, proven by counting: a completion report that runs
 /// on its device's loop leaves that loop only for the writer. Every thread

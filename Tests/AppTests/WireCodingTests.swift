@@ -1,12 +1,8 @@
 import Actors
 import Testing
 @testable import App
-@testable import RuntimeCore
 @testable import RuntimeSupport
 @testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
-@testable import RuntimeTesting
 
 @Suite("Strict request decoding")
 struct WireCodingTests {

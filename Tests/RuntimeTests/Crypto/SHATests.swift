@@ -1,10 +1,5 @@
 import Testing
-@testable import RuntimeCore
 @testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
-@testable import RuntimeTesting
 
 /// FIPS 180 example vectors.
 @Suite struct SHATests {

@@ -2,8 +2,6 @@ import Synchronization
 @testable import RuntimeCore
 @testable import RuntimeSupport
 @testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
 @testable import RuntimeTesting
 
 /// A response as the peer reads it off the wire.

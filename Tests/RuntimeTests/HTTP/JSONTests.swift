@@ -2,8 +2,6 @@ import Testing
 @testable import RuntimeCore
 @testable import RuntimeSupport
 @testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
 @testable import RuntimeTesting
 
 @Suite("JSON requests, responses and the error body")

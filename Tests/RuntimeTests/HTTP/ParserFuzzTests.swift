@@ -2,8 +2,6 @@ import Testing
 @testable import RuntimeCore
 @testable import RuntimeSupport
 @testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
 @testable import RuntimeTesting
 
 /// SplitMix64: a tiny seeded generator, so every run mutates the same way and

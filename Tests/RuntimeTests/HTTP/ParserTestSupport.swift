@@ -1,8 +1,6 @@
 @testable import RuntimeCore
 @testable import RuntimeSupport
 @testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
 @testable import RuntimeTesting
 
 /// A parsed message with its body chunks joined, so results of different

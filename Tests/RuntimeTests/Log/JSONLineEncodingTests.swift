@@ -1,11 +1,6 @@
 import Foundation
 import Testing
-@testable import RuntimeCore
 @testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
-@testable import RuntimeTesting
 
 @Suite struct JSONLineEncodingTests {
     private func encoded(_ value: LogValue) -> String {

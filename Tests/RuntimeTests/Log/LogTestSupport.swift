@@ -2,12 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
-@testable import RuntimeCore
 @testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
-@testable import RuntimeTesting
 
 /// A sink that keeps every byte it is given. With `gated`, each write first
 /// signals `entered` and then waits for one `release` signal, so a test can

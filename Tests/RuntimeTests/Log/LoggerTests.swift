@@ -1,11 +1,6 @@
 import Foundation
 import Testing
-@testable import RuntimeCore
 @testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
-@testable import RuntimeTesting
 
 @Suite struct LoggerTests {
     private func makeLogger(_ sink: CapturingLogSink, level: LogLevel = .trace) -> (Logger, LogWriter) {

@@ -1,11 +1,6 @@
 import Foundation
 import Testing
 @testable import RuntimeCore
-@testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
-@testable import RuntimeStorage
-@testable import RuntimeTesting
 
 /// Echoes every read back; half-closes on EOF.
 private final class EchoDelegate: ByteStreamDelegate, GracefulShutdownParticipant {

@@ -1,10 +1,5 @@
 import Testing
-@testable import RuntimeCore
-@testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
 @testable import RuntimeStorage
-@testable import RuntimeTesting
 
 @Suite("Database group commit", .timeLimit(.minutes(1)))
 struct DatabaseGroupCommitTests {

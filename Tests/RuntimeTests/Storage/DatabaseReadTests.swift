@@ -1,11 +1,6 @@
 import Foundation
 import Testing
-@testable import RuntimeCore
-@testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
 @testable import RuntimeStorage
-@testable import RuntimeTesting
 
 @Suite("Database readers and lifecycle", .timeLimit(.minutes(1)))
 struct DatabaseReadTests {

@@ -1,11 +1,6 @@
 import Dispatch
 import Foundation
-@testable import RuntimeCore
-@testable import RuntimeSupport
-@testable import RuntimeHTTP
-@testable import RuntimeWebSocket
 @testable import RuntimeStorage
-@testable import RuntimeTesting
 
 /// A fresh directory under the system temporary directory, removed on deinit.
 final class TemporaryDirectory: Sendable {
