@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: ["Actors"] + runtime,
-            resources: [.copy("Public")],
+            resources: [.copy("Public"), .copy("Build")],
             swiftSettings: strict
         ),
         .target(

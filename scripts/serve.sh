@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-deps.sh
+./scripts/stamp-build.sh
 echo "serve: building release (swift build -c release)" >&2
 swift build -c release --product yaguts >&2
 exec .build/release/yaguts serve --data ./data "$@"

@@ -23,6 +23,7 @@ suite() {
   else failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - started)) s)" >&2; fi
 }
 
+./scripts/stamp-build.sh
 suite build swift build -c release
 if [ ! -x "$YAGUTS_BIN" ]; then echo "release build failed; nothing else can run" >&2; echo "suites: 0 passed, 1 failed"; exit 1; fi
 suite swift-test swift test

@@ -8,6 +8,8 @@ struct Configuration: Sendable {
         case serve
         case backup(path: String)
         case restore(path: String)
+        case checkConfig
+        case version
         case help
     }
 
@@ -26,6 +28,12 @@ struct Configuration: Sendable {
     var maxConnections = 250_000
     /// The largest firmware image `POST /firmware` accepts (the route's body limit).
     var firmwareMaxBytes = 4 * 1024 * 1024
+    /// Scheduled online backups go here when set (`serve` only).
+    var backupDirectory: String?
+    var backupIntervalSeconds = 3600
+    var backupKeep = 48
+    /// The KEY=VALUE file the settings were read from, if any.
+    var configFile: String?
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.sqlite") }
     /// Held by a serving process; `restore` refuses while it is held.
@@ -42,6 +50,8 @@ struct Configuration: Sendable {
       yaguts [serve] [options]          run the server (the default command)
       yaguts backup FILE [--data DIR]   copy the live database to FILE (safe while serving)
       yaguts restore FILE [--data DIR]  replace the database with FILE (server stopped)
+      yaguts check-config [options]     validate the configuration without starting; exit 0 if usable
+      yaguts --version                  version and build commit
       yaguts --help                     this text
 
     OPTIONS (environment variable in brackets; flags win)
@@ -58,6 +68,12 @@ struct Configuration: Sendable {
       --shutdown-grace S     seconds to finish in-flight work on SIGINT/SIGTERM [YAGUTS_SHUTDOWN_GRACE] (10)
       --max-connections N    open connections across all threads [YAGUTS_MAX_CONNECTIONS] (250000)
       --firmware-max-bytes N largest firmware image POST /firmware accepts [YAGUTS_FIRMWARE_MAX_BYTES] (4194304)
+      --backup-dir DIR       take online backups into DIR while serving [YAGUTS_BACKUP_DIR] (off)
+      --backup-every T       backup period: seconds, or 30m, 1h, 1d [YAGUTS_BACKUP_EVERY] (1h)
+      --backup-keep N        backups kept in DIR; older ones are deleted [YAGUTS_BACKUP_KEEP] (48)
+      --config FILE          read KEY=VALUE settings (the variable names above) from FILE [YAGUTS_CONFIG]
+
+    Precedence: flags, then environment variables, then the --config file, then the defaults.
 
     The first line on stdout is `listening on http://HOST:PORT`. Logs are JSON lines on stderr.
     """
@@ -65,13 +81,23 @@ struct Configuration: Sendable {
     /// 1 KiB to 64 MiB: an ESP32 app partition is a few MiB, and the whole image is held in memory while it arrives.
     static let firmwareBytes = 1024...(64 * 1024 * 1024)
 
-    static func parse(arguments: [String], environment: [String: String]) throws -> Configuration {
+    static func parse(arguments: [String], environment processEnvironment: [String: String]) throws -> Configuration {
         var config = Configuration()
+        // The config file is named by a flag or the environment and supplies defaults under both.
+        config.configFile = ConfigurationFile.path(arguments: arguments, environment: processEnvironment)
+        let environment = try config.configFile.map { try ConfigurationFile.read($0).merging(processEnvironment) { _, env in env } }
+            ?? processEnvironment
         func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         func flag(_ name: String) -> Bool { ["1", "true", "yes", "on"].contains(env(name)?.lowercased() ?? "") }
         func integer(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
             guard let value = Int(text), range.contains(value) else {
                 throw UsageError(description: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            }
+            return value
+        }
+        func seconds(_ text: String, _ name: String) throws -> Int {
+            guard let value = ConfigurationFile.durationSeconds(text), (1...30 * 86400).contains(value) else {
+                throw UsageError(description: "\(name) must be a duration between 1s and 30d (e.g. 90, 15m, 1h, 1d), got '\(text)'")
             }
             return value
         }
@@ -89,6 +115,9 @@ struct Configuration: Sendable {
         if let v = env("YAGUTS_SHUTDOWN_GRACE") { config.shutdownGraceSeconds = try integer(v, "YAGUTS_SHUTDOWN_GRACE", 0...3600) }
         if let v = env("YAGUTS_MAX_CONNECTIONS") { config.maxConnections = try integer(v, "YAGUTS_MAX_CONNECTIONS", 1...10_000_000) }
         if let v = env("YAGUTS_FIRMWARE_MAX_BYTES") { config.firmwareMaxBytes = try integer(v, "YAGUTS_FIRMWARE_MAX_BYTES", firmwareBytes) }
+        config.backupDirectory = env("YAGUTS_BACKUP_DIR")
+        if let v = env("YAGUTS_BACKUP_EVERY") { config.backupIntervalSeconds = try seconds(v, "YAGUTS_BACKUP_EVERY") }
+        if let v = env("YAGUTS_BACKUP_KEEP") { config.backupKeep = try integer(v, "YAGUTS_BACKUP_KEEP", 1...100_000) }
 
         var rest = arguments[...]
         if let first = rest.first, !first.hasPrefix("-") {
@@ -101,6 +130,7 @@ struct Configuration: Sendable {
                 }
                 rest = rest.dropFirst()
                 config.command = first == "backup" ? .backup(path: path) : .restore(path: path)
+            case "check-config": config.command = .checkConfig
             case "help": config.command = .help
             default: throw UsageError(description: "unknown command '\(first)' (try --help)")
             }
@@ -112,6 +142,8 @@ struct Configuration: Sendable {
             }
             switch option {
             case "--help", "-h": config.command = .help
+            case "--version", "-V": config.command = .version
+            case "--config": _ = try value() // already read, before the environment
             case "--host": config.host = try value()
             case "--port": config.port = try integer(try value(), "--port", 0...65535)
             case "--data": config.dataDirectory = try value()
@@ -125,6 +157,9 @@ struct Configuration: Sendable {
             case "--shutdown-grace": config.shutdownGraceSeconds = try integer(try value(), "--shutdown-grace", 0...3600)
             case "--max-connections": config.maxConnections = try integer(try value(), "--max-connections", 1...10_000_000)
             case "--firmware-max-bytes": config.firmwareMaxBytes = try integer(try value(), "--firmware-max-bytes", firmwareBytes)
+            case "--backup-dir": config.backupDirectory = try value()
+            case "--backup-every": config.backupIntervalSeconds = try seconds(try value(), "--backup-every")
+            case "--backup-keep": config.backupKeep = try integer(try value(), "--backup-keep", 1...100_000)
             default: throw UsageError(description: "unknown option '\(option)' (try --help)")
             }
         }

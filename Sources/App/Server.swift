@@ -23,6 +23,11 @@ struct Server {
         let termination = TerminationSignals()
         let writer = LogWriter()
         let logger = Logger(writer: writer, minimumLevel: LogLevel(parsing: configuration.logLevel) ?? .info)
+        logger.info("starting", [
+            "version": "\(BuildInfo.version)", "commit": "\(BuildInfo.commit)",
+            "mode": configuration.simulator || configuration.testEndpoints ? "development" : "production",
+            "pid": .int(Int(getpid())),
+        ])
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let dataLock: FileLock
         do {

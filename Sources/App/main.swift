@@ -2,7 +2,7 @@ import Foundation
 import Runtime
 import Actors
 
-// `yaguts [serve|backup FILE|restore FILE|--help] [options]`; see Configuration.help.
+// `yaguts [serve|backup FILE|restore FILE|check-config|--version|--help] [options]`; see Configuration.help.
 let configuration: Configuration
 do {
     configuration = try Configuration.parse(arguments: Array(CommandLine.arguments.dropFirst()),
@@ -16,6 +16,11 @@ do {
     switch configuration.command {
     case .help:
         print(Configuration.help)
+    case .version:
+        print(BuildInfo.description)
+    case .checkConfig:
+        var check = ConfigurationCheck(configuration)
+        exit(check.run() ? 0 : 1)
     case .serve:
         try await Server(configuration: configuration).run()
     case .backup(let path):
@@ -36,6 +41,9 @@ do {
         withExtendedLifetime(lock) {}
         print("restored \(configuration.databasePath) from \(path)")
     }
+} catch let DatabaseError.databaseTooNew(version, supported) {
+    FileHandle.standardError.write(Data("yaguts: \(SchemaVersionMessage.tooNew(version: version, supported: supported, database: configuration.databasePath))\n".utf8))
+    exit(1)
 } catch {
     FileHandle.standardError.write(Data("yaguts: \(error)\n".utf8))
     exit(1)

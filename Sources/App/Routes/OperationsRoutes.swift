@@ -3,7 +3,11 @@ import Runtime
 
 /// `/healthz`, `/metrics` and, with the simulator on, the simulation endpoint.
 enum OperationsRoutes {
-    struct Health: Encodable { let status: String }
+    struct Health: Encodable {
+        let status: String
+        var version = BuildInfo.version
+        var commit = BuildInfo.commit
+    }
 
     static func add(to router: inout Router, _ app: AppContext) {
         router.get("/healthz") { _ in
