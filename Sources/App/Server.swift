@@ -80,12 +80,14 @@ struct Server {
 
         // Often enough that "offline" is declared within a third of the limit late.
         let period = min(Duration.seconds(5), .milliseconds(configuration.deviceOfflineAfterSeconds * 1000 / 3))
+        let operations = OperationsMetrics(registry: metrics.registry, configuration: configuration)
         let maintenance = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: period)
                 await dispenser.maintain()
                 await metrics.refreshJobCounts(dispenser)
                 do { try await app.firmwareUpdates.expireOverdue() } catch { logger.warning("firmware_expiry_failed", ["error": "\(error)"]) }
+                await operations.refresh(dispenser)
             }
         }
 

@@ -57,6 +57,11 @@ public final class Presence: Sendable {
         simulations.withLock { $0[deviceID] != nil }
     }
 
+    /// How many devices are online now.
+    public func onlineCount() -> Int {
+        entries.withLock { entries in entries.values.count(where: \.online) }
+    }
+
     /// Marks devices silent for longer than ``offlineAfter`` offline; returns them.
     public func sweep() -> [Int64] {
         let cutoff = ContinuousClock.now - offlineAfter

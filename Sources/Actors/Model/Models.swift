@@ -25,7 +25,7 @@ public struct Device: Codable, Sendable, Equatable {
     public var frascos: [Frasco]
 }
 
-public enum MovementReason: String, Codable, Sendable {
+public enum MovementReason: String, Codable, Sendable, CaseIterable {
     case refill, dispense, adjust
 }
 
