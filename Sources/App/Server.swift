@@ -90,12 +90,19 @@ struct Server {
                 await operations.refresh(dispenser)
             }
         }
+        let backups = configuration.backupDirectory.map { directory in
+            let scheduler = BackupScheduler(configuration: configuration, directory: directory, database: dispenser.database,
+                                            registry: metrics.registry, logger: logger)
+            return Task { await scheduler.run() }
+        }
 
         let signal = await termination.wait()
         logger.info("shutting_down", ["signal": "\(signal)", "grace_seconds": .int(configuration.shutdownGraceSeconds)])
         await dispenser.beginShutdown()
         await server.shutdown(gracePeriod: .seconds(configuration.shutdownGraceSeconds))
         maintenance.cancel()
+        backups?.cancel()
+        await backups?.value
         await dispenser.maintain()
         await dispenser.database.close()
         group.shutdown()

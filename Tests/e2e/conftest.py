@@ -157,6 +157,10 @@ class ServerFactory:
 
     def __call__(self, *flags: str, env: dict[str, str] | None = None) -> Server:
         data = Path(tempfile.mkdtemp(prefix="data-", dir=self.tmp_root))
+        return self.start_on(data, *flags, env=env)
+
+    def start_on(self, data: Path, *flags: str, env: dict[str, str] | None = None) -> Server:
+        """A server on an existing data directory (e.g. one a backup was restored into)."""
         server = Server(data, list(flags), env)
         self.servers.append(server)
         return server

@@ -77,10 +77,20 @@ enum SQLiteBackup {
         }
     }
 
-    private static func validate(_ path: String, migrator: Migrator?) throws {
-        let connection = try SQLiteConnection(path: path, mode: .readWrite)
+    /// Reads every page of the file at `path` (`PRAGMA integrity_check`) and
+    /// throws ``DatabaseError/integrityCheckFailed(messages:)`` unless it is sound.
+    static func verify(_ path: String) throws {
+        try checkIntegrity(try SQLiteConnection(path: path, mode: .readOnly))
+    }
+
+    private static func checkIntegrity(_ connection: SQLiteConnection) throws {
         let messages = try connection.query("PRAGMA integrity_check") { try $0.get(0, as: String.self) }
         guard messages == ["ok"] else { throw DatabaseError.integrityCheckFailed(messages: messages) }
+    }
+
+    private static func validate(_ path: String, migrator: Migrator?) throws {
+        let connection = try SQLiteConnection(path: path, mode: .readWrite)
+        try checkIntegrity(connection)
         let version = try Migrator.userVersion(of: connection)
         if let migrator, migrator.latestVersion > 0 {
             guard version <= migrator.latestVersion else {
@@ -133,6 +143,21 @@ extension Database {
         let (path, busyTimeout) = (self.path, configuration.busyTimeout)
         try await StorageThread.run(name: "sqlite.backup") {
             try SQLiteBackup.copy(from: path, to: destinationPath, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// ``backup(to:)``, then reads the copy back in full (`PRAGMA
+    /// integrity_check`) before returning: a backup that returns is one that
+    /// restores. A copy that fails the check is deleted and the error thrown.
+    public func verifiedBackup(to destinationPath: String) async throws {
+        try await backup(to: destinationPath)
+        try await StorageThread.run(name: "yaguts.sqlite.verify") {
+            do {
+                try SQLiteBackup.verify(destinationPath)
+            } catch {
+                unlink(destinationPath)
+                throw error
+            }
         }
     }
 
