@@ -15,6 +15,7 @@ struct BackupScheduler: Sendable {
     let interval: Duration
     let database: Database
     let logger: Logger
+    let errors: ErrorReporter
     private let lastSuccess: Gauge
     private let lastFailure: Gauge
     private let lastDuration: Gauge
@@ -22,11 +23,13 @@ struct BackupScheduler: Sendable {
     private let succeeded: Counter
     private let failed: Counter
 
-    init(configuration: Configuration, directory: String, database: Database, registry: MetricsRegistry, logger: Logger) {
+    init(configuration: Configuration, directory: String, database: Database, registry: MetricsRegistry, logger: Logger,
+         errors: ErrorReporter) {
         rotation = BackupRotation(directory: directory, prefix: "yaguts-", keep: configuration.backupKeep)
         interval = .seconds(configuration.backupIntervalSeconds)
         self.database = database
         self.logger = logger
+        self.errors = errors
         registry.gauge("yaguts_backup_interval_seconds", help: "Configured period between scheduled backups (absent: backups off).")
             .set(configuration.backupIntervalSeconds)
         lastSuccess = registry.gauge("yaguts_backup_last_success_timestamp_seconds",
@@ -70,7 +73,7 @@ struct BackupScheduler: Sendable {
         } catch {
             lastFailure.set(Date().timeIntervalSince1970)
             failed.increment()
-            logger.error("backup_failed", ["directory": "\(rotation.directory)", "error": "\(error)"])
+            errors.backupFailed(error, directory: rotation.directory)
         }
     }
 }

@@ -48,7 +48,8 @@ struct Server {
         let app = AppContext(configuration: configuration, dispenser: dispenser, placement: placement,
                              metrics: metrics, logger: logger)
         let router = Routes.make(app)
-        let http = httpConfiguration(logger: logger, metrics: metrics)
+        let errors = ErrorReporter(registry: metrics.registry, logger: logger)
+        let http = httpConfiguration(logger: logger, metrics: metrics, errors: errors)
 
         var tcp = TCPServer.Configuration(host: configuration.host, port: configuration.port)
         tcp.maxConnections = configuration.maxConnections
@@ -92,7 +93,7 @@ struct Server {
         }
         let backups = configuration.backupDirectory.map { directory in
             let scheduler = BackupScheduler(configuration: configuration, directory: directory, database: dispenser.database,
-                                            registry: metrics.registry, logger: logger)
+                                            registry: metrics.registry, logger: logger, errors: errors)
             return Task { await scheduler.run() }
         }
 
@@ -110,10 +111,11 @@ struct Server {
         writer.shutdown()
     }
 
-    private func httpConfiguration(logger: Logger, metrics: AppMetrics) -> HTTPServerConfiguration {
+    private func httpConfiguration(logger: Logger, metrics: AppMetrics, errors: ErrorReporter) -> HTTPServerConfiguration {
         var http = HTTPServerConfiguration()
         http.onRequestCompleted = { record in
             metrics.record(record)
+            errors.requestCompleted(record)
             logger.info("request", [
                 "method": "\(record.method?.rawValue ?? "-")", "route": "\(record.route ?? "-")",
                 "status": .int(record.status.code), "bytes": .int(record.responseBytes),
@@ -121,9 +123,7 @@ struct Server {
                 "remote": "\(record.remoteAddress)",
             ])
         }
-        http.onHandlerError = { error, requestID in
-            logger.error("handler_error", ["error": "\(String(reflecting: error))", "request_id": "\(requestID)"])
-        }
+        http.onHandlerError = { error, requestID in errors.handlerFailed(error, requestID: requestID) }
         return http
     }
 }

@@ -7,6 +7,7 @@ backup never saw is settled once."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import threading
@@ -119,3 +120,23 @@ def test_backups_while_reports_flow_restore_to_a_consistent_ledger(server_factor
     assert restored.api.stock(device) == {0: stock_before_report[0] - 7_000, 1: stock_before_report[1] - 3_000}
     assert restored.terminate() == 0
     assert ledger_problems(restored_dir / "yaguts.sqlite") == []
+
+
+def test_a_failing_backup_is_an_error_with_a_fingerprint(server_factory, tmp_path):
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    server = server_factory("--backup-dir", str(not_a_directory / "backups"), "--backup-every", "1")
+    api = server.api
+    wait_until(lambda: api.metric("yaguts_backups_total") >= 2, timeout=30, what="two backup attempts")
+    assert api.get("/metrics").body.decode().count('yaguts_backups_total{result="failed"} 0') == 0
+    assert api.metric("yaguts_backup_last_failure_timestamp_seconds") > 0
+    assert api.metric("yaguts_backup_last_success_timestamp_seconds") == 0
+    errors = api.metric("yaguts_errors_total")
+    assert errors >= 2
+    assert server.terminate() == 0
+    lines = [json.loads(line) for line in (server.data_dir / f"stderr-{server.generation}.log").read_text().splitlines()]
+    reported = [line for line in lines if line["event"] == "server_error"]
+    assert len(reported) == errors, "each error is logged exactly once"
+    assert {line["kind"] for line in reported} == {"backup"}
+    assert len({line["fingerprint"] for line in reported}) == 1, "the same failure has the same fingerprint"
+    assert str(not_a_directory) in reported[0]["error"]

@@ -30,7 +30,7 @@ def test_healthz_and_first_log_line_carry_the_version(server_factory):
     server = server_factory()
     health = server.api.get("/healthz").json
     assert health["status"] == "ok" and health["version"] == VERSION and health["commit"]
-    first = json.loads(server.stderr_text().splitlines()[0])
+    first = json.loads((server.data_dir / f"stderr-{server.generation}.log").read_text().splitlines()[0])
     assert first["event"] == "starting", first
     assert first["version"] == VERSION and first["commit"] == health["commit"]
     assert first["mode"] == "production"
