@@ -81,6 +81,8 @@ class Api:
         self.port = port
         self.devices: list[DeviceRef] = []
         self._lock = threading.Lock()
+        # Set to an ssl.SSLContext to speak HTTPS (e.g. through a TLS proxy).
+        self.tls_context = None
 
     def retarget(self, port: int) -> None:
         self.port = port
@@ -97,8 +99,11 @@ class Api:
             hdrs.setdefault("Content-Type", "application/json")
         own = conn is None
         if own:
-            conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout,
-                                              source_address=(source, 0) if source else None)
+            address = (source, 0) if source else None
+            conn = (http.client.HTTPSConnection(self.host, self.port, timeout=timeout, source_address=address,
+                                                context=self.tls_context)
+                    if self.tls_context else
+                    http.client.HTTPConnection(self.host, self.port, timeout=timeout, source_address=address))
         try:
             conn.request(method, path, body=payload, headers=hdrs)
             response = conn.getresponse()
