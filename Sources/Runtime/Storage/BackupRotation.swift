@@ -35,7 +35,7 @@ public struct BackupRotation: Sendable {
         try await database.verifiedBackup(to: path)
         var status = stat()
         let bytes = stat(path, &status) == 0 ? Int(status.st_size) : 0
-        try await StorageThread.run(name: "sqlite.prune") { try prune() }
+        _ = try await StorageThread.run(name: "sqlite.prune") { try prune() }
         return (path, bytes)
     }
 
