@@ -120,7 +120,7 @@ def test_h11_pipelining_answers_in_order(server, api, user):
     assert [r.status_code for r, _ in results] == [200, 201, 200]
     assert json.loads(results[0][1])["user"]["id"] == user.id
     assert json.loads(results[1][1])["device"]["name"] == "pipelined"
-    assert json.loads(results[2][1]) == {"status": "ok"}
+    assert json.loads(results[2][1])["status"] == "ok"
     from yaguts_client import DeviceRef
     api.devices.append(DeviceRef(json.loads(results[1][1])["device"]["id"], "", user, 2))
 
@@ -148,7 +148,7 @@ def test_http_1_0_closes_after_response(server):
     raw = raw_exchange(server.host, server.port, b"GET /healthz HTTP/1.0\r\nHost: x\r\n\r\n")
     # raw_exchange returns only after EOF: the server closed the connection.
     response, body, _ = parse_one(raw)
-    assert response.status_code == 200 and json.loads(body) == {"status": "ok"}
+    assert response.status_code == 200 and json.loads(body)["status"] == "ok"
     assert raw.startswith(b"HTTP/1.")
     assert raw.count(b"HTTP/1.") == 1
 
