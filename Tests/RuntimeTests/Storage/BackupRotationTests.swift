@@ -46,7 +46,7 @@ struct BackupRotationTests {
         await database.close()
     }
 
-    @Test func aBackupThatFailsVerificationIsNotLeftBehind() async throws {
+    @Test func verificationRefusesAFileThatIsNotADatabase() async throws {
         // A "database" that is not one: the copy fails, nothing named like a backup remains.
         let bogus = directory.file("bogus.sqlite")
         FileManager.default.createFile(atPath: bogus, contents: Data(repeating: 0x41, count: 8192))
