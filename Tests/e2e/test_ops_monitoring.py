@@ -3,7 +3,8 @@ Prometheus scrapes a real yaguts while the fleet simulator (`yaguts-sim`)
 drives it, and every PromQL expression of the Grafana dashboard and of the
 alert rules returns data there — or is a deliberate absent() check whose
 metric is present — so no panel is silently empty and no alert watches a
-metric that does not exist."""
+metric that does not exist. `promtool test rules` shows each alert firing on
+the condition it is named for (docs/ops/prometheus-alerts.test.yml)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,13 @@ def test_promtool_accepts_the_rules():
     result = subprocess.run([require("promtool"), "check", "rules", str(RULES)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout
+
+
+def test_each_alert_fires_on_its_condition_and_not_on_a_healthy_server():
+    # docs/ops/prometheus-alerts.test.yml: synthetic series through promtool's rule evaluator.
+    result = subprocess.run([require("promtool"), "test", "rules", RULES.with_suffix(".test.yml").name],
+                            cwd=RULES.parent, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def dashboard_queries() -> list[tuple[str, str]]:
