@@ -140,3 +140,21 @@ def test_a_failing_backup_is_an_error_with_a_fingerprint(server_factory, tmp_pat
     assert {line["kind"] for line in reported} == {"backup"}
     assert len({line["fingerprint"] for line in reported}) == 1, "the same failure has the same fingerprint"
     assert str(not_a_directory) in reported[0]["error"]
+
+
+def test_a_restart_waits_a_period_after_the_newest_backup(server_factory, tmp_path):
+    backups = tmp_path / "backups"
+    server = server_factory("--backup-dir", str(backups), "--backup-every", "1h")
+    wait_until(lambda: server.api.metric("yaguts_backups_total") >= 1, timeout=30, what="the first backup, at once")
+    taken = server.api.metric("yaguts_backup_last_success_timestamp_seconds")
+    assert server.terminate() == 0
+
+    server.restart()  # a crash loop must not rotate good backups away
+
+    def scheduled():
+        log = (server.data_dir / f"stderr-{server.generation}.log").read_text().splitlines()
+        return next((json.loads(line) for line in log if '"backups_scheduled"' in line), None)
+    scheduled = wait_until(scheduled, timeout=30, what="the backup task to start")
+    assert 3500 <= scheduled["first_in_seconds"] <= 3600, scheduled
+    assert abs(server.api.metric("yaguts_backup_last_success_timestamp_seconds") - taken) < 2
+    assert len(list(backups.glob("yaguts-*.sqlite"))) == 1

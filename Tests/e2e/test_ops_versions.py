@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 
 from conftest import BIN, REPO
+from yaguts_client import wait_until
 
 VERSION = (REPO / "VERSION").read_text().strip()
 
@@ -30,7 +31,9 @@ def test_healthz_and_first_log_line_carry_the_version(server_factory):
     server = server_factory()
     health = server.api.get("/healthz").json
     assert health["status"] == "ok" and health["version"] == VERSION and health["commit"]
-    first = json.loads((server.data_dir / f"stderr-{server.generation}.log").read_text().splitlines()[0])
+    log = server.data_dir / f"stderr-{server.generation}.log"
+    # The log is written by its own thread: wait for the line, not for a time.
+    first = json.loads(wait_until(lambda: "\n" in (text := log.read_text()) and text.split("\n")[0], timeout=10, what="the first log line"))
     assert first["event"] == "starting", first
     assert first["version"] == VERSION and first["commit"] == health["commit"]
     assert first["mode"] == "production"
