@@ -8,12 +8,13 @@
 #                          openssl (firmware OTA signatures; the TLS test's certificate),
 #                          nginx-light + wrk (the HTTP comparison benchmark's smoke run;
 #                          nginx also fronts the TLS deployment test), prometheus
-#                          (promtool and a real Prometheus for the monitoring test)
+#                          (promtool and a real Prometheus for the monitoring test), systemd
+#                          (systemd-analyze verify checks the service unit)
 #   setup-deps.sh --bench  nginx-light and wrk only
 set -euo pipefail
 want=(libuv1-dev libsqlite3-dev libcrypt-dev pkg-config)
 case "${1:-}" in
-  --test) want+=(curl python3-venv python3-pip chromium chromium-driver gcc-xtensa-lx106 libmbedtls-dev openssl make g++ nginx-light wrk prometheus)
+  --test) want+=(curl python3-venv python3-pip chromium chromium-driver gcc-xtensa-lx106 libmbedtls-dev openssl make g++ nginx-light wrk prometheus systemd)
           command -v node >/dev/null 2>&1 || want+=(nodejs) ;;
   --bench) want+=(nginx-light wrk) ;;
 esac
