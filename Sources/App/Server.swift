@@ -142,7 +142,11 @@ private final class TerminationSignals: @unchecked Sendable {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [unowned self] in
+            // Strong on purpose: the sources keep this object alive for the
+            // process's life. With `unowned`, a start-up that failed (a newer
+            // database, a held lock) released it while libdispatch could
+            // still run a handler, which then read a destroyed object (SIGABRT).
+            source.setEventHandler { [self] in
                 guard received == nil else { return }
                 received = number
                 waiter?.resume(returning: number)
