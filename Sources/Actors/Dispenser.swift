@@ -19,6 +19,8 @@ public final class Dispenser: Sendable {
     let stopping: ShutdownFlag
     /// Hears how long each stage of a completion report took (for metrics).
     let stageObserver: StageObserver
+    /// Progress times of running jobs, kept in memory and flushed in batches.
+    let progressTimes = JobProgressTimes()
 
     public init(database: Database, placement: any ActorPlacement, feeds: any LiveFeeds,
                 offlineAfter: Duration = .seconds(90), stageObserver: StageObserver = StageObserver()) {
@@ -65,10 +67,11 @@ public final class Dispenser: Sendable {
     }
 
     private func makeJobActor(_ jobID: Int64, _ deviceID: Int64) -> JobActor {
-        let stocks = stockActors
+        let (stocks, presence, progressTimes) = (stockActors, presence, progressTimes)
         return JobActor(jobID: jobID, deviceID: deviceID, executor: placement.executor(forDevice: deviceID),
                         database: database, feeds: feeds, stageObserver: stageObserver,
-                        liveStock: { stocks.existing($0) })
+                        liveStock: { stocks.existing($0) },
+                        userView: { JobView.forUser($0, presence: presence, progressTimes: progressTimes) })
     }
 
     private func makeStockActor(_ deviceID: Int64) -> StockActor {
@@ -112,7 +115,9 @@ public final class Dispenser: Sendable {
         stockActors.retireIdle(olderThan: .seconds(60))
         for deviceID in presence.sweep() {
             await publishDevice(deviceID)
+            await announcePresence(deviceID, online: false)
         }
+        await maintainJobLifecycle()
         // In small writes, one after another: a thousand devices' last-seen
         // times in one write would hold up every report queued behind it.
         let dirty = presence.takeDirty()
@@ -128,7 +133,10 @@ public final class Dispenser: Sendable {
     /// simulator is not the device: it shows as `simulating`, never as online.
     func deviceSeen(_ device: DeviceIdentity) async {
         guard !device.simulated else { return }
-        if presence.touch(device.deviceID) { await publishDevice(device.deviceID) }
+        if presence.touch(device.deviceID) {
+            await publishDevice(device.deviceID)
+            await announcePresence(device.deviceID, online: true)
+        }
     }
 
     /// Starts or ends a simulated run on the device, telling its watchers.

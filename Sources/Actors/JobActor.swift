@@ -28,11 +28,13 @@ public actor JobActor: SerializingActor {
     public let deviceID: Int64
     private let executor: any SerialExecutor
     private let database: Database
-    private let feed: any Feed<JobEvent>
+    let feed: any Feed<JobEvent>
     private let stageObserver: StageObserver
     /// The device's StockActor if it is alive (only a live one can have
     /// watchers): told the new stock after a settlement, off the report's path.
     private let liveStock: @Sendable (Int64) -> StockActor?
+    /// Adds what only the live process knows (presence, unflushed progress time) to snapshots.
+    private let userView: @Sendable (Job) -> Job
     var mutex = AsyncMutex()
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -40,8 +42,10 @@ public actor JobActor: SerializingActor {
     private var settled: (report: String, result: CompletionResult)?
 
     init(jobID: Int64, deviceID: Int64, executor: any SerialExecutor, database: Database, feeds: any LiveFeeds,
-         stageObserver: StageObserver, liveStock: @escaping @Sendable (Int64) -> StockActor?) {
+         stageObserver: StageObserver, liveStock: @escaping @Sendable (Int64) -> StockActor?,
+         userView: @escaping @Sendable (Job) -> Job = { $0 }) {
         self.jobID = jobID
+        self.userView = userView
         self.deviceID = deviceID
         self.executor = executor
         self.database = database
@@ -167,7 +171,7 @@ public actor JobActor: SerializingActor {
         try await exclusively {
             let record = try await load()
             guard record.userID == userID else { throw DomainError.notFound("No such job.") }
-            await feed.attach(watcher, first: .snapshot(record.job), skipsFinal: record.job.status.isFinal)
+            await feed.attach(watcher, first: .snapshot(userView(record.job)), skipsFinal: record.job.status.isFinal)
         }
     }
 

@@ -13,6 +13,9 @@ struct AppContext: Sendable {
     let accounts: AccountService
     let devices: DeviceService
     let jobs: JobService
+    let recipes: RecipeService
+    let webhooks: WebhookService
+    let audit: AuditService
     let deviceProtocol: DeviceProtocol
     let live: LiveMonitoring
     let simulator: Simulator
@@ -33,6 +36,9 @@ struct AppContext: Sendable {
         self.accounts = AccountService(dispenser)
         self.devices = DeviceService(dispenser)
         self.jobs = JobService(dispenser)
+        self.recipes = RecipeService(dispenser)
+        self.webhooks = WebhookService(dispenser, allowPrivate: configuration.webhooksAllowPrivate)
+        self.audit = AuditService(dispenser)
         self.deviceProtocol = DeviceProtocol(dispenser)
         self.live = LiveMonitoring(dispenser)
         self.simulator = Simulator(dispenser)

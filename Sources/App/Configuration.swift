@@ -24,6 +24,9 @@ struct Configuration: Sendable {
     var pingIntervalSeconds = 15
     var watcherIdleTimeoutSeconds = 45
     var deviceOfflineAfterSeconds = 90
+    var jobStaleAfterSeconds = 300
+    var webhooksAllowPrivate = false
+    var webhookMaxBackoffSeconds = 300
     var shutdownGraceSeconds = 10
     var maxConnections = 250_000
     /// The largest firmware image `POST /firmware` accepts (the route's body limit).
@@ -65,6 +68,9 @@ struct Configuration: Sendable {
       --ping-interval S      WebSocket ping period in seconds [YAGUTS_PING_INTERVAL] (15)
       --idle-timeout S       close a WebSocket silent this long [YAGUTS_IDLE_TIMEOUT] (45)
       --offline-after S      mark a silent device offline after S seconds [YAGUTS_OFFLINE_AFTER] (90)
+      --job-stale-after S    a running job whose device is silent this long is stale [YAGUTS_JOB_STALE_AFTER] (300)
+      --webhooks-allow-private  allow webhook URLs on loopback/private networks [YAGUTS_WEBHOOKS_ALLOW_PRIVATE=1] (off)
+      --webhook-max-backoff S  longest wait between webhook retries [YAGUTS_WEBHOOK_MAX_BACKOFF] (300)
       --shutdown-grace S     seconds to finish in-flight work on SIGINT/SIGTERM [YAGUTS_SHUTDOWN_GRACE] (10)
       --max-connections N    open connections across all threads [YAGUTS_MAX_CONNECTIONS] (250000)
       --firmware-max-bytes N largest firmware image POST /firmware accepts [YAGUTS_FIRMWARE_MAX_BYTES] (4194304)
@@ -112,6 +118,9 @@ struct Configuration: Sendable {
         if let v = env("YAGUTS_PING_INTERVAL") { config.pingIntervalSeconds = try integer(v, "YAGUTS_PING_INTERVAL", 1...3600) }
         if let v = env("YAGUTS_IDLE_TIMEOUT") { config.watcherIdleTimeoutSeconds = try integer(v, "YAGUTS_IDLE_TIMEOUT", 1...86400) }
         if let v = env("YAGUTS_OFFLINE_AFTER") { config.deviceOfflineAfterSeconds = try integer(v, "YAGUTS_OFFLINE_AFTER", 1...86400) }
+        if let v = env("YAGUTS_JOB_STALE_AFTER") { config.jobStaleAfterSeconds = try integer(v, "YAGUTS_JOB_STALE_AFTER", 1...86400 * 30) }
+        config.webhooksAllowPrivate = flag("YAGUTS_WEBHOOKS_ALLOW_PRIVATE")
+        if let v = env("YAGUTS_WEBHOOK_MAX_BACKOFF") { config.webhookMaxBackoffSeconds = try integer(v, "YAGUTS_WEBHOOK_MAX_BACKOFF", 1...86400) }
         if let v = env("YAGUTS_SHUTDOWN_GRACE") { config.shutdownGraceSeconds = try integer(v, "YAGUTS_SHUTDOWN_GRACE", 0...3600) }
         if let v = env("YAGUTS_MAX_CONNECTIONS") { config.maxConnections = try integer(v, "YAGUTS_MAX_CONNECTIONS", 1...10_000_000) }
         if let v = env("YAGUTS_FIRMWARE_MAX_BYTES") { config.firmwareMaxBytes = try integer(v, "YAGUTS_FIRMWARE_MAX_BYTES", firmwareBytes) }
@@ -154,6 +163,9 @@ struct Configuration: Sendable {
             case "--ping-interval": config.pingIntervalSeconds = try integer(try value(), "--ping-interval", 1...3600)
             case "--idle-timeout": config.watcherIdleTimeoutSeconds = try integer(try value(), "--idle-timeout", 1...86400)
             case "--offline-after": config.deviceOfflineAfterSeconds = try integer(try value(), "--offline-after", 1...86400)
+            case "--job-stale-after": config.jobStaleAfterSeconds = try integer(try value(), "--job-stale-after", 1...86400 * 30)
+            case "--webhooks-allow-private": config.webhooksAllowPrivate = true
+            case "--webhook-max-backoff": config.webhookMaxBackoffSeconds = try integer(try value(), "--webhook-max-backoff", 1...86400)
             case "--shutdown-grace": config.shutdownGraceSeconds = try integer(try value(), "--shutdown-grace", 0...3600)
             case "--max-connections": config.maxConnections = try integer(try value(), "--max-connections", 1...10_000_000)
             case "--firmware-max-bytes": config.firmwareMaxBytes = try integer(try value(), "--firmware-max-bytes", firmwareBytes)

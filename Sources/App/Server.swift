@@ -82,6 +82,10 @@ struct Server {
         // Often enough that "offline" is declared within a third of the limit late.
         let period = min(Duration.seconds(5), .milliseconds(configuration.deviceOfflineAfterSeconds * 1000 / 3))
         let operations = OperationsMetrics(registry: metrics.registry, configuration: configuration)
+        let webhooks = Task {
+            await WebhookSender(service: app.webhooks, loop: group.next(),
+                                maxBackoff: .seconds(configuration.webhookMaxBackoffSeconds), logger: logger).run()
+        }
         let maintenance = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: period)
@@ -89,6 +93,7 @@ struct Server {
                 await metrics.refreshJobCounts(dispenser)
                 do { try await app.firmwareUpdates.expireOverdue() } catch { logger.warning("firmware_expiry_failed", ["error": "\(error)"]) }
                 await operations.refresh(dispenser)
+                await metrics.refreshRunningJobHealth(dispenser, staleAfter: .seconds(configuration.jobStaleAfterSeconds))
             }
         }
         let backups = configuration.backupDirectory.map { directory in
@@ -104,6 +109,8 @@ struct Server {
         maintenance.cancel()
         backups?.cancel()
         await backups?.value
+        webhooks.cancel()
+        await webhooks.value
         await dispenser.maintain()
         await dispenser.database.close()
         group.shutdown()

@@ -395,7 +395,7 @@ def test_refill_capacity_and_adjust(api, world):
     assert api.put(f"/devices/{d}/frascos/2", {"ingredient": "pepper", "capacity_mg": 6_000}, who=w.user).status == 200
     assert_error(api.post(f"/devices/{d}/frascos/2/refill", {"amount_mg": 1_001}, who=w.user), 422, "amount_mg")
     assert api.post(f"/devices/{d}/frascos/2/refill", {"amount_mg": 1_000}, who=w.user).json["frasco"] == \
-        {"index": 2, "ingredient": "pepper", "stock_mg": 6_000, "capacity_mg": 6_000}
+        {"index": 2, "ingredient": "pepper", "stock_mg": 6_000, "capacity_mg": 6_000, "low_stock_mg": None}
     adjusted = api.post(f"/devices/{d}/frascos/2/adjust", {"stock_mg": 4_321, "note": "counted"}, who=w.user)
     assert adjusted.status == 200 and adjusted.json["frasco"]["stock_mg"] == 4_321
     latest = api.movements(w.device)[0]

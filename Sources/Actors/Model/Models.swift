@@ -12,6 +12,8 @@ public struct Frasco: Codable, Sendable, Equatable {
     public var ingredient: String
     public var stockMg: Int64
     @ExplicitNull public var capacityMg: Int64?
+    /// Below this stock the owner's `stock.low` webhooks fire (null: never).
+    @ExplicitNull public var lowStockMg: Int64? = nil
 }
 
 public struct Device: Codable, Sendable, Equatable {
@@ -43,11 +45,13 @@ public enum JobStatus: String, Codable, Sendable, CaseIterable {
     case pending, running, done
     case donePartial = "done_partial"
     case failed, cancelled
+    /// A pending job nobody delivered before its `expires_at`; it was never dispensed.
+    case expired
 
     /// A finished job never changes again.
     public var isFinal: Bool {
         switch self {
-        case .done, .donePartial, .failed, .cancelled: true
+        case .done, .donePartial, .failed, .cancelled, .expired: true
         case .pending, .running: false
         }
     }
@@ -79,6 +83,51 @@ public struct Job: Codable, Sendable, Equatable {
     /// it became running, n > 1 after each hand-back (the device may have lost
     /// its record of it — it must then never run it again).
     public var delivery: Int = 0
+    /// After this time a still-pending job is never delivered (it becomes `expired`).
+    @ExplicitNull public var expiresAt: String? = nil
+    /// A user asked the device to stop this running job (`POST /jobs/{id}/abort`).
+    public var abortRequested: Bool = false
+    /// When the device last posted progress for this job (flushed every few seconds).
+    @ExplicitNull public var lastProgressAt: String? = nil
+    /// The device's presence, shown on running jobs only (null otherwise).
+    @ExplicitNull public var deviceOnline: Bool? = nil
+    /// When the device was last heard from (running jobs; not on the wire: it
+    /// changes with every device request, which would make a job never equal itself).
+    public var deviceLastSeenAt: String? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case id, deviceId, status, items, createdAt, startedAt, completedAt
+        case delivery, expiresAt, abortRequested, lastProgressAt, deviceOnline
+    }
+
+    // Written out only so that `delivery` and `abort_requested` may be missing (older JSON).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int64.self, forKey: .id)
+        deviceId = try c.decode(Int64.self, forKey: .deviceId)
+        status = try c.decode(JobStatus.self, forKey: .status)
+        items = try c.decode([JobItem].self, forKey: .items)
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+        _startedAt = try c.decode(ExplicitNull<String>.self, forKey: .startedAt)
+        _completedAt = try c.decode(ExplicitNull<String>.self, forKey: .completedAt)
+        delivery = try c.decodeIfPresent(Int.self, forKey: .delivery) ?? 0
+        _expiresAt = try c.decode(ExplicitNull<String>.self, forKey: .expiresAt)
+        abortRequested = try c.decodeIfPresent(Bool.self, forKey: .abortRequested) ?? false
+        _lastProgressAt = try c.decode(ExplicitNull<String>.self, forKey: .lastProgressAt)
+        _deviceOnline = try c.decode(ExplicitNull<Bool>.self, forKey: .deviceOnline)
+    }
+
+    public init(id: Int64, deviceId: Int64, status: JobStatus, items: [JobItem], createdAt: String,
+                startedAt: String?, completedAt: String?, delivery: Int = 0) {
+        self.delivery = delivery
+        self.id = id
+        self.deviceId = deviceId
+        self.status = status
+        self.items = items
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+    }
 }
 
 public struct StockLevel: Codable, Sendable, Hashable {

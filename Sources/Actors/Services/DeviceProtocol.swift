@@ -1,3 +1,4 @@
+import Foundation
 import Runtime
 
 /// What devices do: fetch their next job, report progress, report completion,
@@ -17,11 +18,14 @@ public struct DeviceProtocol: Sendable {
         return job
     }
 
-    public func progress(_ device: DeviceIdentity, jobID: Int64, report: ProgressReport) async throws {
+    /// Broadcasts a progress event; returns whether a user asked to abort the job.
+    @discardableResult
+    public func progress(_ device: DeviceIdentity, jobID: Int64, report: ProgressReport) async throws -> Bool {
         await dispenser.deviceSeen(device)
         try await dispenser.withJob(jobID, device: device.deviceID) {
             try await $0.progress(deviceID: device.deviceID, report: report)
         }
+        return try await dispenser.progressPosted(jobID: jobID)
     }
 
     /// Settles the job (durably) or replays the recorded result. `canonical`
@@ -43,7 +47,9 @@ public struct DeviceProtocol: Sendable {
         public var freeHeap: Int64?
     }
 
-    public func heartbeat(_ device: DeviceIdentity, _ heartbeat: Heartbeat) async throws {
+    /// Records the heartbeat; returns the id of a running job a user asked to abort, if any.
+    @discardableResult
+    public func heartbeat(_ device: DeviceIdentity, _ heartbeat: Heartbeat) async throws -> Int64? {
         guard !heartbeat.fwVersion.isEmpty, heartbeat.fwVersion.count <= 64 else {
             throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": .length(1, 64)])
         }
@@ -52,12 +58,17 @@ public struct DeviceProtocol: Sendable {
         }
         let deviceID = device.deviceID
         let version = heartbeat.fwVersion
+        let (now, notSince) = (Timestamp.now(), Timestamp.format(Date(timeIntervalSinceNow: -DeviceTelemetry.minGapSeconds)))
         let changed = try await dispenser.database.write { db -> Bool in
             try DeviceQueries.setFirmware(db, deviceID: deviceID, version: version)
-            return db.changes > 0
+            let changed = db.changes > 0
+            try TelemetryQueries.record(db, deviceID: deviceID, at: now, notSince: notSince, uptimeS: heartbeat.uptimeS,
+                                        rssi: heartbeat.rssi, freeHeap: heartbeat.freeHeap)
+            return changed
         }
         await dispenser.deviceSeen(device)
         if changed { await dispenser.publishDevice(deviceID) }
+        return try await dispenser.abortedRunningJob(deviceID: deviceID)
     }
 
     /// Takes one specific pending job for the device (the simulator's entry:

@@ -92,13 +92,25 @@ public struct Simulator: Sendable {
         func networkDown() -> Bool { dropEnds.map { ContinuousClock.now < $0 } ?? false }
         var logs = done
         var deviceMs = Int64(done.count * plan.delayMs)
+        // Like the firmware: an abort heard in a progress reply stops before the next item.
+        var aborted = false
         for item in job.items.dropFirst(done.count) {
+            if aborted {
+                logs.append(ExecutionLog(position: item.position, frascoIndex: item.frascoIndex, status: .failed,
+                                         dispensedMg: 0, error: "aborted", deviceMs: deviceMs))
+                continue
+            }
             if dropEnds == nil, let dropAt = plan.dropAt, item.frascoIndex == dropAt {
                 dropEnds = .now + .milliseconds(plan.dropDurationMs)
             }
             if !networkDown() {
-                try? await deviceProtocol.progress(device, jobID: job.id, report: ProgressReport(
-                    position: item.position, frascoIndex: item.frascoIndex, status: .dispensing, dispensedMg: 0, error: nil))
+                aborted = (try? await deviceProtocol.progress(device, jobID: job.id, report: ProgressReport(
+                    position: item.position, frascoIndex: item.frascoIndex, status: .dispensing, dispensedMg: 0, error: nil))) ?? false
+                if aborted {
+                    logs.append(ExecutionLog(position: item.position, frascoIndex: item.frascoIndex, status: .failed,
+                                             dispensedMg: 0, error: "aborted", deviceMs: deviceMs))
+                    continue
+                }
             }
             try? await Task.sleep(for: .milliseconds(plan.delayMs))
             deviceMs += Int64(plan.delayMs)
@@ -111,9 +123,9 @@ public struct Simulator: Sendable {
                 _ = try? await dispenser.database.write { try SimulationQueries.saveLogs($0, jobID: job.id, logsJSON: json) }
             }
             if !networkDown() {
-                try? await deviceProtocol.progress(device, jobID: job.id, report: ProgressReport(
+                aborted = (try? await deviceProtocol.progress(device, jobID: job.id, report: ProgressReport(
                     position: log.position, frascoIndex: log.frascoIndex, status: failed ? .failed : .ok,
-                    dispensedMg: log.dispensedMg, error: log.error))
+                    dispensedMg: log.dispensedMg, error: log.error))) ?? false
             }
         }
         // No fw_version: the simulator must not overwrite a real device's firmware version.

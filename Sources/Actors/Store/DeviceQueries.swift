@@ -37,18 +37,19 @@ enum DeviceQueries {
     }
 
     enum FrascoColumn: Int, ResultColumns {
-        case index, ingredient, stockMg, capacityMg
-        static let sql = "idx, ingredient, stock_mg, capacity_mg"
+        case index, ingredient, stockMg, capacityMg, lowStockMg
+        static let sql = "idx, ingredient, stock_mg, capacity_mg, low_stock_mg"
     }
 
     private static func frasco(_ row: SQLiteRow) throws -> Frasco {
         Frasco(index: try row.get(FrascoColumn.index), ingredient: try row.get(FrascoColumn.ingredient),
-               stockMg: try row.get(FrascoColumn.stockMg), capacityMg: try row.get(FrascoColumn.capacityMg))
+               stockMg: try row.get(FrascoColumn.stockMg), capacityMg: try row.get(FrascoColumn.capacityMg),
+               lowStockMg: try row.get(FrascoColumn.lowStockMg))
     }
 
     /// The device if it exists and belongs to `userID`.
     static func device(_ db: SQLiteConnection, id: Int64, userID: Int64) throws -> DeviceRecord? {
-        try db.queryOne("SELECT \(recordColumns) FROM devices WHERE id = ? AND user_id = ?", id, userID, map: record)
+        try db.queryOne("SELECT \(recordColumns) FROM devices WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userID, map: record)
     }
 
     static func device(_ db: SQLiteConnection, id: Int64) throws -> DeviceRecord? {
@@ -56,11 +57,11 @@ enum DeviceQueries {
     }
 
     static func devices(_ db: SQLiteConnection, userID: Int64) throws -> [DeviceRecord] {
-        try db.query("SELECT \(recordColumns) FROM devices WHERE user_id = ? ORDER BY id DESC", userID, map: record)
+        try db.query("SELECT \(recordColumns) FROM devices WHERE user_id = ? AND deleted_at IS NULL ORDER BY id DESC", userID, map: record)
     }
 
     static func device(_ db: SQLiteConnection, tokenHash: String) throws -> DeviceRecord? {
-        try db.queryOne("SELECT \(recordColumns) FROM devices WHERE token_hash = ?", tokenHash, map: record)
+        try db.queryOne("SELECT \(recordColumns) FROM devices WHERE token_hash = ? AND deleted_at IS NULL", tokenHash, map: record)
     }
 
     static func setToken(_ db: SQLiteConnection, deviceID: Int64, tokenHash: String) throws {
@@ -111,6 +112,7 @@ enum DeviceQueries {
     /// The stock half of a movement (or of several on one frasco, summed).
     static func addStock(_ db: SQLiteConnection, deviceID: Int64, index: Int, delta: Int64) throws {
         try db.run("UPDATE frascos SET stock_mg = stock_mg + ? WHERE device_id = ? AND idx = ?", delta, deviceID, index)
+        try WebhookOutbox.stockMoved(db, deviceID: deviceID, index: index, delta: delta)
     }
 
     static func movements(_ db: SQLiteConnection, deviceID: Int64, limit: Int, before: Int64?,

@@ -15,8 +15,10 @@ enum JobQueries {
     /// The columns of a job row, in SELECT order.
     enum JobColumn: Int, ResultColumns {
         case id, deviceID, status, createdAt, startedAt, completedAt, userID, reportJSON, resultJSON, requestJSON, delivery
+        case expiresAt, abortRequested, lastProgressAt
         static let sql =
-            "id, device_id, status, created_at, started_at, completed_at, user_id, report_json, result_json, request_json, delivery"
+            "id, device_id, status, created_at, started_at, completed_at, user_id, report_json, result_json, request_json, delivery, "
+            + "expires_at, abort_requested_at IS NOT NULL, last_progress_at"
     }
 
     enum ItemColumn: Int, ResultColumns {
@@ -27,10 +29,13 @@ enum JobQueries {
     private static let jobColumns = JobColumn.sql
 
     private static func record(_ db: SQLiteConnection, _ row: SQLiteRow) throws -> JobRecord {
-        let job = Job(id: try row.get(JobColumn.id), deviceId: try row.get(JobColumn.deviceID),
+        var job = Job(id: try row.get(JobColumn.id), deviceId: try row.get(JobColumn.deviceID),
                       status: JobStatus(rawValue: try row.get(JobColumn.status)) ?? .failed, items: [],
                       createdAt: try row.get(JobColumn.createdAt), startedAt: try row.get(JobColumn.startedAt),
                       completedAt: try row.get(JobColumn.completedAt), delivery: try row.get(JobColumn.delivery))
+        job.expiresAt = try row.get(JobColumn.expiresAt)
+        job.abortRequested = try row.get(JobColumn.abortRequested)
+        job.lastProgressAt = try row.get(JobColumn.lastProgressAt)
         return JobRecord(job: job, userID: try row.get(JobColumn.userID), reportJSON: try row.get(JobColumn.reportJSON),
                          resultJSON: try row.get(JobColumn.resultJSON), requestJSON: try row.get(JobColumn.requestJSON))
     }
@@ -64,11 +69,11 @@ enum JobQueries {
     }
 
     static func insertJob(_ db: SQLiteConnection, userID: Int64, deviceID: Int64, items: [JobRules.NewItem],
-                          idempotencyKey: String?, requestJSON: String?) throws -> Int64 {
+                          idempotencyKey: String?, requestJSON: String?, expiresAt: String? = nil) throws -> Int64 {
         try db.run("""
-            INSERT INTO jobs (user_id, device_id, status, idempotency_key, request_json, created_at)
-            VALUES (?, ?, 'pending', ?, ?, ?)
-            """, userID, deviceID, idempotencyKey, requestJSON, Timestamp.now())
+            INSERT INTO jobs (user_id, device_id, status, idempotency_key, request_json, created_at, expires_at)
+            VALUES (?, ?, 'pending', ?, ?, ?, ?)
+            """, userID, deviceID, idempotencyKey, requestJSON, Timestamp.now(), expiresAt)
         let id = db.lastInsertRowID
         for (position, item) in items.enumerated() {
             try db.run("INSERT INTO job_items (job_id, position, frasco_index, amount_mg) VALUES (?, ?, ?, ?)",
@@ -77,24 +82,31 @@ enum JobQueries {
         return id
     }
 
+    /// With `silentSince`, only running jobs whose device was last seen before
+    /// that time (or never): the stuck ones.
     static func jobs(_ db: SQLiteConnection, userID: Int64, deviceID: Int64?, status: JobStatus?,
-                     limit: Int, before: Int64?, createdFrom: String? = nil, createdBefore: String? = nil) throws -> [Job] {
+                     limit: Int, before: Int64?, createdFrom: String? = nil, createdBefore: String? = nil,
+                     silentSince: String? = nil) throws -> [Job] {
         // created_at is RFC 3339 UTC text with milliseconds: it compares as text.
         let records = try db.query("""
             SELECT \(jobColumns) FROM jobs
             WHERE user_id = ? AND (?2 IS NULL OR device_id = ?2) AND (?3 IS NULL OR status = ?3) AND id < ?4
               AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
+              AND (?8 IS NULL OR (status = 'running' AND device_id IN (
+                   SELECT id FROM devices WHERE user_id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?8))))
             ORDER BY id DESC LIMIT ?5
-            """, userID, deviceID, status?.rawValue, before ?? Int64.max, limit, createdFrom, createdBefore,
+            """, userID, deviceID, status?.rawValue, before ?? Int64.max, limit, createdFrom, createdBefore, silentSince,
             map: { try record(db, $0) })
         return try records.map { try withItems(db, $0).job }
     }
 
     /// Whether the device has a job to be handed, read without writing (most
-    /// polls find nothing): one it is running or one that waits.
+    /// polls find nothing): one it is running or one that waits and has not expired.
     static func hasWork(_ db: SQLiteConnection, deviceID: Int64) throws -> Bool {
-        try db.queryOne("SELECT 1 FROM jobs WHERE device_id = ? AND status IN ('running','pending') LIMIT 1",
-                        deviceID, map: { try $0.get(0) as Int64 }) != nil
+        try db.queryOne("""
+            SELECT 1 FROM jobs WHERE device_id = ?1
+              AND (status = 'running' OR status = 'pending' AND (expires_at IS NULL OR expires_at > ?2)) LIMIT 1
+            """, deviceID, Timestamp.now(), map: { try $0.get(0) as Int64 }) != nil
     }
 
     /// The job the device is running, if any (one at a time).
@@ -127,16 +139,19 @@ enum JobQueries {
             try db.run("UPDATE jobs SET delivery = delivery + 1 WHERE id = ? AND status = 'running'", running)
             return try job(db, id: running)?.job
         }
+        // A job past its expiry is never delivered, even before the maintenance sweep marks it expired.
         guard let pending = try db.queryOne(
-            "SELECT id FROM jobs WHERE device_id = ? AND status = 'pending' ORDER BY id LIMIT 1", deviceID,
-            map: { try $0.get(0) as Int64 }) else { return nil }
+            "SELECT id FROM jobs WHERE device_id = ? AND status = 'pending' AND (expires_at IS NULL OR expires_at > ?) ORDER BY id LIMIT 1",
+            deviceID, Timestamp.now(), map: { try $0.get(0) as Int64 }) else { return nil }
         try markRunning(db, jobID: pending)
         return try job(db, id: pending)?.job
     }
 
     static func markRunning(_ db: SQLiteConnection, jobID: Int64) throws {
-        try db.run("UPDATE jobs SET status = 'running', started_at = ?, delivery = 1 WHERE id = ? AND status = 'pending'",
-                   Timestamp.now(), jobID)
+        try db.run("""
+            UPDATE jobs SET status = 'running', started_at = ?1, delivery = 1
+            WHERE id = ?2 AND status = 'pending' AND (expires_at IS NULL OR expires_at > ?1)
+            """, Timestamp.now(), jobID)
     }
 
     /// Cancels a pending job; false when it was no longer pending.
@@ -169,6 +184,8 @@ enum JobQueries {
         switch record.job.status {
         case .cancelled:
             throw DomainError.conflict(code: "job_cancelled", message: "The job was cancelled.")
+        case .expired:
+            throw DomainError.conflict(code: "job_expired", message: "The job expired before it was delivered.")
         case .pending:
             // The device never took it (next marks a job running before handing it out).
             throw DomainError.conflict(code: "job_not_started", message: "The device has not started this job.")
@@ -194,6 +211,7 @@ enum JobQueries {
             settledJob.items[outcome.position].dispensedMg = outcome.dispensedMg
             settledJob.items[outcome.position].error = outcome.error
         }
+        try WebhookOutbox.jobFinished(db, userID: record.userID, job: settledJob)
         return .settled(result, settledJob)
     }
 

@@ -161,5 +161,77 @@ public enum Schema {
         CREATE INDEX firmware_attempts_open ON firmware_attempts(deadline_at)
             WHERE state IN ('offered','downloading','verified','installing');
         """),
+        // issue-12: expiry, abort and stuck-job visibility (see JobLifecycleMigration).
+        Migration(version: 6, name: "job_lifecycle", JobLifecycleMigration.apply),
+        // issue-12: recipes — named lists of (ingredient, amount) per owner.
+        Migration(version: 7, name: "recipes", sql: """
+        CREATE TABLE recipes (
+            id         INTEGER PRIMARY KEY,
+            user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name       TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX recipes_by_user ON recipes(user_id, id);
+        CREATE TABLE recipe_items (
+            recipe_id  INTEGER NOT NULL REFERENCES recipes(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            ingredient TEXT NOT NULL,
+            amount_mg  INTEGER NOT NULL CHECK (amount_mg > 0),
+            PRIMARY KEY (recipe_id, position)
+        ) WITHOUT ROWID;
+        """),
+        // issue-12: low-stock thresholds, webhooks and their durable outbox
+        // (rows are written in the same transaction as the change they announce).
+        Migration(version: 8, name: "webhooks", sql: """
+        ALTER TABLE frascos ADD COLUMN low_stock_mg INTEGER CHECK (low_stock_mg IS NULL OR low_stock_mg >= 0);
+        CREATE TABLE webhooks (
+            id         INTEGER PRIMARY KEY,
+            user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            url        TEXT NOT NULL,
+            events     TEXT NOT NULL,
+            secret     TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX webhooks_by_user ON webhooks(user_id, id);
+        CREATE TABLE webhook_outbox (
+            id              INTEGER PRIMARY KEY,
+            webhook_id      INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+            event           TEXT NOT NULL,
+            body            TEXT NOT NULL,
+            created_at      TEXT NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at    TEXT,
+            gave_up_at      TEXT,
+            last_status     INTEGER,
+            last_error      TEXT
+        );
+        CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+        CREATE INDEX webhook_outbox_by_webhook ON webhook_outbox(webhook_id, id);
+        """),
+        // issue-12: the audit trail, bounded device telemetry, and removed
+        // devices (kept, with their ledger, for the audit; hidden everywhere else).
+        Migration(version: 9, name: "audit_telemetry", sql: """
+        CREATE TABLE audit_log (
+            id             INTEGER PRIMARY KEY,
+            user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            action         TEXT NOT NULL,
+            object         TEXT NOT NULL,
+            client_address TEXT NOT NULL,
+            at             TEXT NOT NULL
+        );
+        CREATE INDEX audit_by_user ON audit_log(user_id, id);
+        CREATE TABLE telemetry (
+            device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+            at        TEXT NOT NULL,
+            uptime_s  INTEGER NOT NULL,
+            rssi      INTEGER,
+            free_heap INTEGER
+        );
+        CREATE INDEX telemetry_by_device ON telemetry(device_id, at);
+        CREATE INDEX telemetry_by_age ON telemetry(at);
+        ALTER TABLE devices ADD COLUMN deleted_at TEXT;
+        """),
     ]
 }

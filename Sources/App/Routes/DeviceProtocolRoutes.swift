@@ -10,7 +10,10 @@ enum DeviceProtocolRoutes {
     struct HeartbeatReply: Encodable {
         let serverTime: String
         @ExplicitNull var update: FirmwareOffer?
+        /// A running job of this device that a user asked to abort (null when none).
+        @ExplicitNull var abortJobId: Int64? = nil
     }
+    struct ProgressReply: Encodable { let abort: Bool }
 
     static func add(to router: inout Router, _ app: AppContext) {
         router.get("/devices/me/jobs/next", app.deviceRoute { request, device in
@@ -27,8 +30,8 @@ enum DeviceProtocolRoutes {
         router.post("/devices/me/jobs/:id/progress", app.deviceRoute(limited: true) { request, device in
             let jobID = try request.id("id")
             let report = try WireCoding.decode(ProgressReport.self, from: request)
-            try await app.deviceProtocol.progress(device, jobID: jobID, report: report)
-            return Response(status: .accepted)
+            let abort = try await app.deviceProtocol.progress(device, jobID: jobID, report: report)
+            return try WireCoding.json(ProgressReply(abort: abort), status: .accepted)
         })
         router.post("/devices/me/jobs/:id/complete", app.deviceRoute(limited: true) { request, device in
             let jobID = try request.id("id")
@@ -43,9 +46,9 @@ enum DeviceProtocolRoutes {
         })
         router.post("/devices/me/heartbeat", app.deviceRoute { request, device in
             let heartbeat = try WireCoding.decode(DeviceProtocol.Heartbeat.self, from: request)
-            try await app.deviceProtocol.heartbeat(device, heartbeat)
+            let abortJobID = try await app.deviceProtocol.heartbeat(device, heartbeat)
             let update = try await app.firmwareUpdates.heartbeat(device, runningVersion: heartbeat.fwVersion)
-            return try WireCoding.json(HeartbeatReply(serverTime: Timestamp.now(), update: update))
+            return try WireCoding.json(HeartbeatReply(serverTime: Timestamp.now(), update: update, abortJobId: abortJobID))
         })
     }
 }

@@ -5,15 +5,17 @@ import Runtime
 enum JobRoutes {
     struct One: Encodable { let job: Job }
     struct Many: Encodable { let jobs: [Job] }
+    /// `warnings`: shortages found when a recipe was mapped (empty otherwise); the job was created anyway.
+    struct Created: Encodable { let job: Job; let warnings: [JobWarning] }
 
     static func add(to router: inout Router, _ app: AppContext) {
         router.post("/jobs", app.userRoute { request, user in
             let body = try WireCoding.decode(JobService.NewJob.self, from: request)
             let key = request.headers["Idempotency-Key"]
-            let (job, replayed) = try await app.jobs.create(userID: user.id, request: body, idempotencyKey: key)
+            let (job, replayed, warnings) = try await app.jobs.createWithWarnings(userID: user.id, request: body, idempotencyKey: key)
             var headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
             if replayed { headers.add(name: "Idempotent-Replayed", value: "true") }
-            return try WireCoding.json(One(job: job), status: .created, headers: headers)
+            return try WireCoding.json(Created(job: job, warnings: warnings), status: .created, headers: headers)
         })
         router.get("/jobs", app.userRoute { request, user in
             let paging = try Paging(request)
@@ -34,10 +36,12 @@ enum JobRoutes {
                 guard let text = request.head.queryValue(name) else { continue }
                 if let time = QueryTime.parse(text) { range[name] = time } else { fields[name] = .timestamp }
             }
+            let stale = try JobLifecycleRoutes.staleFilter(request, app, into: &fields)
             if !fields.isEmpty { throw HTTPError.invalidFields(fields, message: "The query is not valid.") }
             let jobs = try await app.jobs.list(userID: user.id, deviceID: deviceID, status: status,
                                                limit: paging.limit, before: paging.before,
-                                               createdFrom: range["created_from"], createdBefore: range["created_before"])
+                                               createdFrom: range["created_from"], createdBefore: range["created_before"],
+                                               staleAfter: stale)
             return try WireCoding.json(Many(jobs: jobs))
         })
         router.get("/jobs/:id", app.userRoute { request, user in

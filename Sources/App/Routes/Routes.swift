@@ -6,9 +6,14 @@ import Runtime
 enum Routes {
     static func make(_ app: AppContext) -> Router {
         var router = Router()
+        router.decorate = AuditTrail.decorator(app)
         AccountRoutes.add(to: &router, app)
         DeviceRoutes.add(to: &router, app)
         JobRoutes.add(to: &router, app)
+        JobLifecycleRoutes.add(to: &router, app)
+        RecipeRoutes.add(to: &router, app)
+        WebhookRoutes.add(to: &router, app)
+        HousekeepingRoutes.add(to: &router, app)
         DeviceProtocolRoutes.add(to: &router, app)
         LiveRoutes.add(to: &router, app)
         OperationsRoutes.add(to: &router, app)

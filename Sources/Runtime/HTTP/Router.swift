@@ -57,12 +57,16 @@ public struct Router: Sendable {
     private var root = Node()
     /// Consulted for GET and HEAD requests no route matches.
     public var staticFiles: StaticFiles?
+    /// Wraps each async handler added while it is set (method, pattern,
+    /// handler → handler): cross-cutting work such as an audit trail.
+    public var decorate: (@Sendable (HTTPMethod, String, @escaping AsyncHandler) -> AsyncHandler)?
 
     public init() {}
 
     public mutating func add(_ method: HTTPMethod, _ pattern: String, bodyLimit: Int = defaultBodyLimit,
                              _ handler: @escaping AsyncHandler) {
-        insert(Route(method: method, pattern: pattern, bodyLimit: bodyLimit, handler: .async(handler)))
+        let wrapped = decorate?(method, pattern, handler) ?? handler
+        insert(Route(method: method, pattern: pattern, bodyLimit: bodyLimit, handler: .async(wrapped)))
     }
 
     public mutating func addSync(_ method: HTTPMethod, _ pattern: String, bodyLimit: Int = defaultBodyLimit,

@@ -23,6 +23,9 @@ import { renderDevices } from './views/devices.js';
 import { renderDevice } from './views/device.js';
 import { renderJobs } from './views/jobs.js';
 import { renderDeviceFirmware } from './views/firmware.js';
+import { renderRecipes } from './views/recipes.js';
+import { renderWebhooks } from './views/webhooks.js';
+import { renderAudit } from './views/audit.js';
 
 const TOKEN_KEY = 'yaguts.token';
 
@@ -94,6 +97,9 @@ function renderHeader() {
     ? [
       h('a', { href: href('devices'), id: 'nav-devices', 'data-testid': 'nav-devices' }, t('nav.devices')),
       h('a', { href: href('jobs'), id: 'nav-jobs', 'data-testid': 'nav-jobs' }, t('nav.jobs')),
+      h('a', { href: href('recipes'), id: 'nav-recipes', 'data-testid': 'nav-recipes' }, t('nav.recipes')),
+      h('a', { href: href('webhooks'), id: 'nav-webhooks', 'data-testid': 'nav-webhooks' }, t('nav.webhooks')),
+      h('a', { href: href('audit'), id: 'nav-audit', 'data-testid': 'nav-audit' }, t('nav.audit')),
       h('span', { class: 'user muted', id: 'nav-user', title: ctx.user.email }, ctx.user.email),
       h('button', { type: 'button', class: 'btn small', id: 'logout', 'data-testid': 'logout', onclick: () => ctx.logout() }, t('nav.logout')),
     ]
@@ -105,7 +111,7 @@ function renderHeader() {
 function markCurrentNav() {
   const name = parseRoute(location.hash).name;
   for (const a of headerNav.querySelectorAll('a')) {
-    const current = (a.id === 'nav-devices' && (name === 'devices' || name === 'device' || name === 'deviceFirmware')) || (a.id === 'nav-jobs' && (name === 'jobs' || name === 'job'));
+    const current = (a.id === 'nav-devices' && (name === 'devices' || name === 'device' || name === 'deviceFirmware')) || (a.id === 'nav-jobs' && (name === 'jobs' || name === 'job')) || (a.id === 'nav-recipes' && name === 'recipes') || (a.id === 'nav-webhooks' && name === 'webhooks') || (a.id === 'nav-audit' && name === 'audit');
     if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
 }
@@ -118,6 +124,9 @@ const VIEWS = {
   deviceFirmware: renderDeviceFirmware,
   jobs: renderJobs,
   job: renderJobs,
+  recipes: renderRecipes,
+  webhooks: renderWebhooks,
+  audit: renderAudit,
   notFound: (c) => { mount(main, h('h1', { tabindex: '-1' }, c.t('notFound.title')), h('p', {}, h('a', { href: href('devices') }, c.t('nav.devices')))); },
 };
 

@@ -9,7 +9,7 @@
 // Ownership: the monitor owns its dialog, its two sockets and its timers;
 // close() (or Escape, or the ✕ button) releases all of them exactly once.
 
-import { initialMonitorState, reduceMonitor, monitorView, AUTO_CLOSE_MS, DEFAULT_SILENCE_MS, DEFAULT_ITEM_MS } from './core/monitor-state.js';
+import { initialMonitorState, reduceMonitor, monitorView, AUTO_CLOSE_MS, DEFAULT_SILENCE_MS, DEFAULT_ITEM_MS, FINAL_STATUSES } from './core/monitor-state.js';
 import { formatMg } from './core/format.js';
 import { deviceErrorText } from './core/errors.js';
 import { deductionsByPosition } from './core/stock.js';
@@ -18,7 +18,7 @@ import { openDialog } from './ui/dialog.js';
 import { h, icon, mount } from './ui/dom.js';
 
 const ITEM_ICON = { pending: 'clock', dispensing: 'spinner', ok: 'check', failed: 'x' };
-const OVERALL_ICON = { pending: 'clock', running: 'spinner', done: 'check', done_partial: 'warn', failed: 'x', cancelled: 'minus' };
+const OVERALL_ICON = { pending: 'clock', running: 'spinner', done: 'check', done_partial: 'warn', failed: 'x', cancelled: 'minus', expired: 'clock' };
 
 export class JobExecutionMonitor {
   /**
@@ -66,12 +66,14 @@ export class JobExecutionMonitor {
       list: h('ol', { class: 'monitor-items', id: 'monitor-items', 'data-testid': 'monitor-items' }),
       countdown: h('p', { class: 'muted', id: 'monitor-countdown', 'data-testid': 'monitor-countdown' }),
       keepOpen: h('input', { type: 'checkbox', id: 'monitor-keep-open', 'data-testid': 'monitor-keep-open', onchange: () => this.onKeepOpenChange() }),
+      abort: h('button', { type: 'button', class: 'btn danger', id: 'monitor-abort', 'data-testid': 'monitor-abort', hidden: true, onclick: () => this.requestAbort() }, t('job.abort')),
     };
     const body = [
       this.el.status, this.el.progress, this.el.notices, this.el.list,
       h('div', { class: 'monitor-foot' },
         h('label', { class: 'check' }, this.el.keepOpen, t('monitor.keepOpen')),
         this.el.countdown,
+        this.el.abort,
         h('button', { type: 'button', class: 'btn', id: 'monitor-close', 'data-testid': 'monitor-close', autofocus: true, onclick: () => this.close() }, t('action.close'))),
     ];
     this.dialog = openDialog({
@@ -162,7 +164,7 @@ export class JobExecutionMonitor {
     if (everOpened && attempt === 0) return true;
     try {
       const job = await this.api.getJob(this.jobId);
-      if (job && ['done', 'done_partial', 'failed', 'cancelled'].includes(job.status)) {
+      if (job && FINAL_STATUSES.includes(job.status)) {
         this.dispatch({ type: 'completed', job });
         return false;
       }
@@ -207,6 +209,18 @@ export class JobExecutionMonitor {
     this.render();
   }
 
+  /** Asks the device to stop; it stops before its next item and the job ends as usual. */
+  async requestAbort() {
+    this.el.abort.disabled = true;
+    try {
+      await this.api.abortJob(this.jobId);
+      this.abortRequested = true;
+    } catch {
+      this.el.abort.disabled = false;
+    }
+    this.render();
+  }
+
   frascoName(index) {
     const f = this.device?.frascos?.find((x) => x.index === index);
     const t = this.i18n.t;
@@ -235,9 +249,11 @@ export class JobExecutionMonitor {
     if (this.simulated || this.device?.simulating) notices.push(h('p', { class: 'notice tone-active', 'data-testid': 'monitor-simulation' }, icon('flask'), t('monitor.simulation')));
     if (v.overdue) notices.push(h('p', { class: 'notice tone-warn', 'data-testid': 'monitor-waiting', 'data-silent-s': v.silentForS }, icon('clock'), t('monitor.waiting', { s: v.silentForS })));
     if (v.deviceOffline) notices.push(h('p', { class: 'notice tone-bad', 'data-testid': 'monitor-device-offline' }, icon('wifiOff'), t('monitor.deviceOffline')));
-    mount(this.el.notices, notices);
     this.el.notices.dataset.connection = this.state.connection;
 
+    this.el.abort.hidden = v.final || v.status !== 'running';
+    if (this.abortRequested && !v.final) notices.push(h('p', { class: 'notice tone-warn', 'data-testid': 'monitor-abort-requested' }, icon('warn'), t('job.abortRequested')));
+    mount(this.el.notices, notices);
     if (forceRows || this.rows.size !== v.items.length) this.buildRows(v.items);
     for (const it of v.items) this.updateRow(it, t, lang);
 
@@ -279,7 +295,7 @@ export class JobExecutionMonitor {
     row.li.dataset.status = it.status;
     row.li.className = `monitor-item tone-${it.tone}`;
     const detail = it.status === 'failed'
-      ? h('span', { class: 'item-error', 'data-testid': `monitor-item-${it.position}-error` }, it.error ? deviceErrorText(t, it.error) : t('monitor.failedNoReason'))
+      ? h('span', { class: 'item-error', 'data-testid': `monitor-item-${it.position}-error` }, it.error === 'aborted' ? t('monitor.itemAborted') : it.error ? deviceErrorText(t, it.error) : t('monitor.failedNoReason'))
       : it.status === 'ok' ? this.okDetail(it, deduction, t, lang) : null;
     mount(row.li,
       icon(ITEM_ICON[it.status], it.status === 'dispensing' ? 'spin' : ''),

@@ -141,11 +141,31 @@ export function createApi({ fetch: fetchFn, tokenStore, baseUrl = '', onUnauthor
       return (await request('POST', '/jobs', { body, headers })).job;
     },
     async getJob(id) { return (await request('GET', `/jobs/${id}`)).job; },
-    /** `createdFrom` (inclusive) and `createdBefore` (exclusive) are instants (ISO strings). */
-    async listJobs({ deviceId, status, limit = 20, before, createdFrom, createdBefore } = {}) {
-      return (await request('GET', `/jobs${query({ device_id: deviceId, status, limit, before, created_from: createdFrom, created_before: createdBefore })}`)).jobs;
+    /** `createdFrom` (inclusive) and `createdBefore` (exclusive) are instants (ISO strings); `stale`: only stuck running jobs. */
+    async listJobs({ deviceId, status, stale, limit = 20, before, createdFrom, createdBefore } = {}) {
+      return (await request('GET', `/jobs${query({ device_id: deviceId, status, stale, limit, before, created_from: createdFrom, created_before: createdBefore })}`)).jobs;
     },
     async cancelJob(id) { return (await request('POST', `/jobs/${id}/cancel`)).job; },
+    async createJobWithWarnings(body) { return request('POST', '/jobs', { body }); },
+    async listRecipes() { return (await request('GET', '/recipes?limit=200')).recipes; },
+    async createRecipe(body) { return (await request('POST', '/recipes', { body })).recipe; },
+    async updateRecipe(id, body) { return (await request('PUT', `/recipes/${id}`, { body })).recipe; },
+    async deleteRecipe(id) { return request('DELETE', `/recipes/${id}`); },
+    async listWebhooks() { return (await request('GET', '/webhooks')).webhooks; },
+    async createWebhook(body) { return (await request('POST', '/webhooks', { body })).webhook; },
+    async deleteWebhook(id) { return request('DELETE', `/webhooks/${id}`); },
+    async testWebhook(id) { return (await request('POST', `/webhooks/${id}/test`)).delivery; },
+    async webhookDeliveries(id) { return (await request('GET', `/webhooks/${id}/deliveries?limit=50`)).deliveries; },
+    async setLowStock(id, index, lowStockMg) {
+      return (await request('PUT', `/devices/${id}/frascos/${index}/low-stock`, { body: { low_stock_mg: lowStockMg } })).frasco;
+    },
+    async auditEntries({ limit = 50, before } = {}) { return (await request('GET', `/audit${query({ limit, before })}`)).entries; },
+    async telemetry(id, hours = 24) { return (await request('GET', `/devices/${id}/telemetry${query({ hours })}`)).samples; },
+    async renameDevice(id, name) { return (await request('PATCH', `/devices/${id}`, { body: { name } })).device; },
+    async deleteDevice(id) { return request('DELETE', `/devices/${id}`); },
+    async abortJob(id) { return (await request('POST', `/jobs/${id}/abort`)).job; },
+    async getSettings() { return (await request('GET', '/account/settings')).settings; },
+    async putSettings(settings) { return (await request('PUT', '/account/settings', { body: settings })).settings; },
 
     /** Starts a simulated execution of a pending job (server run with --simulator). */
     async simulate(options) { return request('POST', '/devices/test/simulate-execution', { body: simulateBody(options) }); },

@@ -13,7 +13,7 @@
 //   person just watched would look like the device went backwards.
 // - Within one item, status only moves forward: pending → dispensing → ok|failed.
 
-export const FINAL_STATUSES = Object.freeze(['done', 'done_partial', 'failed', 'cancelled']);
+export const FINAL_STATUSES = Object.freeze(['done', 'done_partial', 'failed', 'cancelled', 'expired']);
 export const DEFAULT_SILENCE_MS = 30_000;
 export const AUTO_CLOSE_MS = 5_000;
 /** Time per bottle assumed for a real device, whose pace the UI does not know. */
@@ -141,7 +141,7 @@ export function reduceMonitor(state, ev, now) {
 }
 
 const ITEM_TONE = { pending: 'neutral', dispensing: 'active', ok: 'ok', failed: 'bad' };
-const OVERALL_TONE = { pending: 'neutral', running: 'active', done: 'ok', done_partial: 'warn', failed: 'bad', cancelled: 'neutral' };
+const OVERALL_TONE = { pending: 'neutral', running: 'active', done: 'ok', done_partial: 'warn', failed: 'bad', cancelled: 'neutral', expired: 'neutral' };
 
 /** The view model the dialog renders. Pure function of state and clock. */
 export function monitorView(state, now, { silenceMs = DEFAULT_SILENCE_MS, autoCloseMs = AUTO_CLOSE_MS, itemMs = DEFAULT_ITEM_MS } = {}) {

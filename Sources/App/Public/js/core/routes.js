@@ -9,6 +9,9 @@ const TABLE = [
   [/^\/devices\/(\d+)\/firmware$/, 'deviceFirmware', ['id']],
   [/^\/jobs$/, 'jobs', []],
   [/^\/jobs\/(\d+)$/, 'job', ['id']],
+  [/^\/recipes$/, 'recipes', []],
+  [/^\/webhooks$/, 'webhooks', []],
+  [/^\/audit$/, 'audit', []],
 ];
 
 /** Routes reachable without a session. */
@@ -33,7 +36,7 @@ export function parseRoute(hash) {
 /** Builds a hash for a route: href('device', {id: 3}) → "#/devices/3". */
 export function href(name, params = {}, query = {}) {
   const paths = {
-    login: '/login', register: '/register', devices: '/devices', jobs: '/jobs',
+    login: '/login', register: '/register', devices: '/devices', jobs: '/jobs', recipes: '/recipes', webhooks: '/webhooks', audit: '/audit',
     device: `/devices/${params.id}`, job: `/jobs/${params.id}`, deviceFirmware: `/devices/${params.id}/firmware`,
   };
   const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();

@@ -21,7 +21,7 @@ export function presenceBadge(t, device, props = {}) {
     { 'data-online': String(online), 'data-presence': online ? 'online' : 'offline', ...props });
 }
 
-const JOB_TONE = { pending: ['neutral', 'clock'], running: ['active', 'spinner'], done: ['ok', 'check'], done_partial: ['warn', 'warn'], failed: ['bad', 'x'], cancelled: ['neutral', 'minus'] };
+const JOB_TONE = { pending: ['neutral', 'clock'], running: ['active', 'spinner'], done: ['ok', 'check'], done_partial: ['warn', 'warn'], failed: ['bad', 'x'], cancelled: ['neutral', 'minus'], expired: ['neutral', 'clock'] };
 
 export function jobStatusBadge(t, status, props = {}) {
   const [tone, ic] = JOB_TONE[status] ?? ['neutral', 'clock'];
@@ -48,11 +48,15 @@ export function jobRow(ctx, job, { deviceName, actions }) {
       h('a', { href: href('job', { id: job.id }), class: 'job-id', id: `job-${job.id}-link` }, t('job.number', { id: job.id })),
       jobStatusBadge(t, job.status),
       redeliveredBadge(t, job),
+      job.abort_requested && job.status === 'running' ? h('span', { class: 'badge tone-warn', 'data-testid': `job-${job.id}-abort-requested` }, t('job.abortRequested')) : null,
+      job.status === 'running' && job.device_online === false ? h('span', { class: 'badge tone-bad', 'data-testid': `job-${job.id}-device-silent` }, t('job.deviceSilent')) : null,
       deviceName ? h('a', { href: href('device', { id: job.device_id }), class: 'muted' }, deviceName) : null),
     h('div', { class: 'job-meta muted' },
       h('span', {}, i18n.tn('job.items', job.items.length, { amount: formatMg(total, i18n.lang) })),
       ok || failed ? h('span', {}, t('job.okFailed', { ok, failed })) : null,
-      h('time', { datetime: job.created_at }, formatDateTime(job.created_at, i18n.lang))),
+      h('time', { datetime: job.created_at }, formatDateTime(job.created_at, i18n.lang)),
+      job.expires_at && job.status === 'pending' ? h('span', { 'data-testid': `job-${job.id}-expires` }, t('job.expiresAt', { at: formatDateTime(job.expires_at, i18n.lang) })) : null,
+      job.last_progress_at && job.status === 'running' ? h('span', {}, t('job.lastProgress', { at: formatRelative(job.last_progress_at, i18n.lang) })) : null),
     h('div', { class: 'job-actions' }, actions(job)));
 }
 

@@ -11,6 +11,12 @@ import { presenceBadge, lastSeen, showDeviceToken, jobRow } from './common.js';
 import { movementNote } from '../core/stock.js';
 import { refillDialog, editDialog, adjustDialog } from './frasco-dialogs.js';
 import { createJobForm } from './job-form-view.js';
+import { createRecipeRunner } from './recipe-run.js';
+import { rerunFailedButton } from './job-rerun.js';
+import { abortButton } from './job-abort.js';
+import { lowStockDialog } from './low-stock-dialog.js';
+import { telemetrySection } from './telemetry-chart.js';
+import { deviceAdminButtons } from './device-admin.js';
 
 const MOVEMENTS_PAGE = 20;
 const JOBS_SHOWN = 10;
@@ -52,12 +58,16 @@ export async function renderDevice(ctx, route, main) {
       h('h2', { id: 'frascos-title' }, t('device.frascosTitle')), frascosEl),
     h('section', { class: 'card', 'aria-labelledby': 'job-form-title' },
       h('h2', { id: 'job-form-title' }, t('jobForm.title')), jobForm.el),
+    h('section', { class: 'card', 'aria-labelledby': 'recipe-run-title' },
+      h('h2', { id: 'recipe-run-title' }, t('recipes.runTitle')),
+      createRecipeRunner(ctx, () => device, { onJobCreated: () => loadJobs(), onMonitorClosed: refresh })),
     h('section', { 'aria-labelledby': 'device-jobs-title' },
       h('div', { class: 'section-head' },
         h('h2', { id: 'device-jobs-title', tabindex: '-1' }, t('device.jobsTitle')),
         h('a', { href: href('jobs', {}, { device: id }), id: 'device-jobs-all' }, t('device.allJobs')),
         h('a', { href: href('deviceFirmware', { id }), id: 'device-firmware', 'data-testid': 'device-firmware' }, t('firmware.link'))),
       jobsEl),
+    telemetrySection(ctx, id),
     h('section', { 'aria-labelledby': 'movements-title' },
       h('div', { class: 'section-head' },
         h('h2', { id: 'movements-title' }, t('device.movementsTitle')),
@@ -85,7 +95,9 @@ export async function renderDevice(ctx, route, main) {
           h('span', { class: 'muted' }, `${t('device.firmware')}: `, h('span', { 'data-testid': 'device-fw' }, device.fw_version || '—')),
           h('span', { class: 'muted' }, `${t('device.lastSeen')}: `, lastSeen(t, i18n.lang, device, { 'data-testid': 'device-last-seen' })),
           liveEl)),
-      h('button', { type: 'button', class: 'btn', id: 'device-rotate-token', 'data-testid': 'device-rotate-token', onclick: rotateToken }, icon('refresh'), t('token.rotate')));
+      h('div', { class: 'row wrap' },
+        h('button', { type: 'button', class: 'btn', id: 'device-rotate-token', 'data-testid': 'device-rotate-token', onclick: rotateToken }, icon('refresh'), t('token.rotate')),
+        deviceAdminButtons(ctx, device, { onRenamed: (d) => apply(d) })));
   }
 
   function frascoCard(f) {
@@ -98,6 +110,7 @@ export async function renderDevice(ctx, route, main) {
     return h('li', { class: `frasco card level-${level}`, 'data-testid': `frasco-${f.index}`, 'data-index': f.index, 'data-stock-mg': f.stock_mg, 'data-capacity-mg': f.capacity_mg ?? '' },
       h('div', { class: 'frasco-head' },
         h('h3', {}, t('frasco.label', { n: f.index + 1 })),
+        f.low_stock_mg != null && f.stock_mg < f.low_stock_mg && level !== 'empty' ? h('span', { class: 'badge tone-warn', 'data-testid': `frasco-${f.index}-below-alert` }, icon('warn'), t('lowStock.below')) : null,
         level === 'low' || level === 'empty' ? h('span', { class: `badge tone-${level === 'empty' ? 'bad' : 'warn'}` }, icon('warn'), t(`stock.${level}`)) : null),
       h('p', { class: 'ingredient', 'data-testid': `frasco-${f.index}-ingredient` }, f.ingredient || h('span', { class: 'muted' }, t('frasco.noIngredient'))),
       h('div', {
@@ -110,7 +123,8 @@ export async function renderDevice(ctx, route, main) {
       h('div', { class: 'frasco-actions' },
         h('button', { type: 'button', class: 'btn small primary', id: `frasco-${f.index}-refill`, 'data-testid': `frasco-${f.index}-refill`, onclick: () => refillDialog(ctx, device, f, onFrasco) }, t('frasco.refill')),
         h('button', { type: 'button', class: 'btn small', id: `frasco-${f.index}-edit`, 'data-testid': `frasco-${f.index}-edit`, onclick: () => editDialog(ctx, device, f, onFrasco) }, t('frasco.edit')),
-        h('button', { type: 'button', class: 'btn small', id: `frasco-${f.index}-adjust`, 'data-testid': `frasco-${f.index}-adjust`, onclick: () => adjustDialog(ctx, device, f, onFrasco) }, t('frasco.adjust'))));
+        h('button', { type: 'button', class: 'btn small', id: `frasco-${f.index}-adjust`, 'data-testid': `frasco-${f.index}-adjust`, onclick: () => adjustDialog(ctx, device, f, onFrasco) }, t('frasco.adjust')),
+        h('button', { type: 'button', class: 'btn small', id: `frasco-${f.index}-low-stock`, 'data-testid': `frasco-${f.index}-low-stock`, 'data-low-stock-mg': f.low_stock_mg ?? '', onclick: () => lowStockDialog(ctx, device, f, onFrasco) }, f.low_stock_mg != null ? t('lowStock.button', { amount: formatMg(f.low_stock_mg, i18n.lang) }) : t('lowStock.set'))));
   }
 
   function renderFrascos() { mount(frascosEl, device.frascos.map(frascoCard)); }
@@ -166,7 +180,8 @@ export async function renderDevice(ctx, route, main) {
 
   function jobActions(job) {
     const watch = h('button', { type: 'button', class: 'btn small', id: `job-${job.id}-watch`, 'data-testid': `job-${job.id}-watch`, onclick: () => new JobExecutionMonitor({ api: ctx.api, i18n: ctx.i18n, jobId: job.id, device, onClosed: refresh, onStatus: () => loadJobs() }).open() }, t('job.watch'));
-    if (job.status !== 'pending') return watch;
+    if (job.status === 'running') return [watch, abortButton(ctx, job, loadJobs)];
+    if (job.status !== 'pending') return [watch, rerunFailedButton(ctx, job, { device, after: refresh })];
     const cancel = h('button', {
       type: 'button', class: 'btn small danger', id: `job-${job.id}-cancel`, 'data-testid': `job-${job.id}-cancel`,
       onclick: async () => {

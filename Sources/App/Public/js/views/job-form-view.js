@@ -28,6 +28,8 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
   const addBtn = h('button', { type: 'button', class: 'btn', id: 'job-add-item', 'data-testid': 'job-add-item', onclick: addRow }, icon('plus'), t('jobForm.addItem'));
   const runBtn = h('button', { type: 'submit', class: 'btn primary', id: 'job-run', 'data-testid': 'job-run', value: 'run' }, icon('play'), t('jobForm.run'));
   const simBtn = h('button', { type: 'submit', class: 'btn', id: 'job-simulate', 'data-testid': 'job-simulate', value: 'simulate', hidden: true }, icon('flask'), t('jobForm.simulate'));
+  // Minutes the order may wait for the device; empty: the account's default.
+  const expiresInput = h('input', { id: 'job-expires-min', 'data-testid': 'job-expires-min', 'data-field': 'expires_in_s', type: 'number', min: 1, step: 1, inputmode: 'numeric', placeholder: t('jobForm.expiresDefault'), 'aria-describedby': 'job-expires-min-error' });
   const simBox = h('details', { class: 'sim-options', id: 'sim-options', 'data-testid': 'sim-options', hidden: true });
   // Warns, never blocks: the device decides what it can dispense, offline if need be.
   const stockWarning = h('div', { class: 'stock-warnings', id: 'job-stock-warning', 'data-testid': 'job-stock-warning', 'aria-live': 'polite' });
@@ -36,6 +38,8 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
     rowsEl,
     stockWarning,
     h('div', { class: 'row' }, addBtn),
+    h('div', { class: 'field' }, h('label', { for: 'job-expires-min' }, t('jobForm.expiresMinutes')), expiresInput,
+      h('small', { class: 'field-error', id: 'job-expires-min-error' })),
     simBox,
     h('div', { class: 'actions' }, runBtn, simBtn));
 
@@ -146,6 +150,8 @@ export function createJobForm(ctx, initialDevice, { onJobCreated, onMonitorClose
       showErrors(form, t(v.formError), Object.fromEntries(Object.entries(v.fields).map(([k, key]) => [k, t(key)])));
       return;
     }
+    const minutes = Number(expiresInput.value);
+    if (expiresInput.value !== '' && Number.isInteger(minutes) && minutes > 0) v.body.expires_in_s = minutes * 60;
     const bodyText = JSON.stringify(v.body);
     if (idempotency.body !== bodyText) idempotency = { key: newKey(), body: bodyText };
     const simOptions = simulate ? readSimOptions() : null;

@@ -6,14 +6,18 @@ import { h, mount, errorText } from '../ui/dom.js';
 import { JobExecutionMonitor } from '../job-execution-monitor.js';
 import { jobRow } from './common.js';
 import { jobMatches, dayRange } from '../core/job-filter.js';
+import { abortButton } from './job-abort.js';
+import { rerunFailedButton } from './job-rerun.js';
+import { jobSettingsForm } from './job-settings.js';
 
 const PAGE = 25;
-const STATUSES = ['pending', 'running', 'done', 'done_partial', 'failed', 'cancelled'];
+const STATUSES = ['pending', 'running', 'done', 'done_partial', 'failed', 'cancelled', 'expired'];
 
 export async function renderJobs(ctx, route, main) {
   const { t } = ctx;
   const deviceId = Number(route.query.device) || undefined;
   const status = STATUSES.includes(route.query.status) ? route.query.status : undefined;
+  const stale = route.query.stale === 'true';
 
   let devices = [];
   try { devices = await ctx.api.listDevices(); } catch { /* names are a nicety */ }
@@ -25,7 +29,9 @@ export async function renderJobs(ctx, route, main) {
   const statusSel = h('select', { id: 'job-filter-status', 'data-testid': 'job-filter-status' },
     h('option', { value: '' }, t('jobs.allStatuses')),
     STATUSES.map((s) => h('option', { value: s, selected: s === status }, t(`jobStatus.${s}`))));
-  const applyFilters = () => ctx.navigate('jobs', {}, { device: deviceSel.value, status: statusSel.value });
+  const staleBox = h('input', { type: 'checkbox', id: 'job-filter-stale', 'data-testid': 'job-filter-stale', checked: stale });
+  const applyFilters = () => ctx.navigate('jobs', {}, { device: deviceSel.value, status: statusSel.value, stale: staleBox.checked ? 'true' : '' });
+  staleBox.addEventListener('change', applyFilters);
   deviceSel.addEventListener('change', applyFilters);
   statusSel.addEventListener('change', applyFilters);
 
@@ -47,8 +53,10 @@ export async function renderJobs(ctx, route, main) {
       h('div', { class: 'field' }, h('label', { for: 'job-filter-from' }, t('jobs.from')), fromInput),
       h('div', { class: 'field' }, h('label', { for: 'job-filter-to' }, t('jobs.to')), toInput),
       h('div', { class: 'field field-search' }, h('label', { for: 'job-filter-search' }, t('jobs.search')), searchInput,
-        h('small', { class: 'hint', id: 'job-filter-search-hint' }, t('jobs.searchHint')))),
-    list, more);
+        h('small', { class: 'hint', id: 'job-filter-search-hint' }, t('jobs.searchHint'))),
+      h('label', { class: 'check' }, staleBox, t('jobs.staleOnly')),
+      h('a', { class: 'btn small', href: `/jobs.csv${deviceId ? `?device_id=${deviceId}` : ''}`, download: '', 'data-testid': 'jobs-csv' }, t('jobs.csv'))),
+    list, more, jobSettingsForm(ctx));
 
   let oldest;
   let loaded = [];
@@ -58,7 +66,7 @@ export async function renderJobs(ctx, route, main) {
   async function load(next) {
     const mine = ++ticket;
     try {
-      const jobs = await ctx.api.listJobs({ deviceId, status, limit: PAGE, before: next ? oldest : undefined, ...dayRange(fromInput.value, toInput.value) });
+      const jobs = await ctx.api.listJobs({ deviceId, status, stale: stale || undefined, limit: PAGE, before: next ? oldest : undefined, ...dayRange(fromInput.value, toInput.value) });
       if (mine !== ticket) return;
       loaded = next ? [...loaded, ...jobs] : jobs;
       if (jobs.length) oldest = jobs.at(-1).id;
@@ -86,7 +94,9 @@ export async function renderJobs(ctx, route, main) {
 
   function actionsFor(job) {
     const w = h('button', { type: 'button', class: 'btn small', id: `job-${job.id}-watch`, 'data-testid': `job-${job.id}-watch`, onclick: () => watch(job) }, t('job.watch'));
-    if (job.status !== 'pending') return w;
+    if (job.status === 'running') return [w, abortButton(ctx, job, () => load(false))];
+    const device = devices.find((d) => d.id === job.device_id) ?? null;
+    if (job.status !== 'pending') return [w, rerunFailedButton(ctx, job, { device, after: () => load(false) })];
     return [w, h('button', {
       type: 'button', class: 'btn small danger', id: `job-${job.id}-cancel`, 'data-testid': `job-${job.id}-cancel`,
       onclick: async () => {

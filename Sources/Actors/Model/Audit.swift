@@ -1,0 +1,26 @@
+/// One state-changing action of a user: what, on which object (an API path
+/// such as `/jobs/12`), when, and from which client address.
+public struct AuditEntry: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var action: String
+    public var object: String
+    public var clientAddress: String
+    public var at: String
+}
+
+/// One telemetry sample from a heartbeat.
+public struct TelemetrySample: Codable, Sendable, Equatable {
+    public var at: String
+    public var uptimeS: Int64
+    public var rssi: Int?
+    public var freeHeap: Int64?
+
+    enum CodingKeys: String, CodingKey { case at, uptimeS, rssi, freeHeap }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(at, forKey: .at)
+        try c.encode(uptimeS, forKey: .uptimeS)
+        try c.encode(rssi, forKey: .rssi)
+        try c.encode(freeHeap, forKey: .freeHeap)
+    }
+}
