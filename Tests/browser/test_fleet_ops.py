@@ -60,7 +60,8 @@ def test_abort_mid_job_seen_live_in_the_progress_dialog(server, browser):
     for i in range(3):
         refill(d, i, "100", 100_000)
     fill_job(d, [(0, "10"), (1, "10"), (2, "10")])
-    job_id = simulate(d, delay_ms=1500, fail=[])
+    # 5 s per bottle: the abort lands while the first one runs, however slow the machine.
+    job_id = simulate(d, delay_ms=5000, fail=[])
     click(d, S.monitor_keep_open)
     wait(d, 20).until(lambda x: item_status(x, 0) in ("dispensing", "ok"))
     click(d, "[data-testid='monitor-abort']")

@@ -113,10 +113,11 @@ def test_abort_with_the_simulator_stops_before_the_next_item(server, api, user):
     job = api.job(user, device, [(0, 1_000), (1, 2_000), (2, 3_000)])
     watcher = Watcher(ws_url(server, f"/ws/jobs/{job['id']}"), user.auth)
     assert watcher.next()["type"] == "snapshot"
-    started = api.post("/devices/test/simulate-execution", {"job_id": job["id"], "frasco_delay_ms": 400,
+    started = api.post("/devices/test/simulate-execution", {"job_id": job["id"], "frasco_delay_ms": 3000,
                                                             "fail_frasco_indices": [], "simulate_wifi_drop": False}, who=user)
     assert started.status == 202, started.body
-    # Abort once the first item is under way (its "dispensing" event arrived).
+    # Abort once the first item is under way (its "dispensing" event arrived); 3 s per
+    # item leaves ample time for the abort to land before the last one starts.
     watcher.until("progress")
     assert api.post(f"/jobs/{job['id']}/abort", who=user).status == 200
     completed, _ = watcher.until("completed")

@@ -8,25 +8,16 @@ enum JobLifecycleRoutes {
     struct Settings: Encodable { let settings: JobSettings }
 
     static func add(to router: inout Router, _ app: AppContext) {
-        router.post("/jobs/:id/abort") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                return try WireCoding.json(One(job: try await app.jobs.abort(userID: user.id, id: try request.id("id"))))
-            }
-        }
-        router.get("/account/settings") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                return try WireCoding.json(Settings(settings: try await app.jobs.settings(userID: user.id)))
-            }
-        }
-        router.put("/account/settings") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let body = try WireCoding.decode(JobSettings.self, from: request)
-                return try WireCoding.json(Settings(settings: try await app.jobs.updateSettings(userID: user.id, body)))
-            }
-        }
+        router.post("/jobs/:id/abort", app.userRoute { request, user in
+            return try WireCoding.json(One(job: try await app.jobs.abort(userID: user.id, id: try request.id("id"))))
+        })
+        router.get("/account/settings", app.userRoute { request, user in
+            return try WireCoding.json(Settings(settings: try await app.jobs.settings(userID: user.id)))
+        })
+        router.put("/account/settings", app.userRoute { request, user in
+            let body = try WireCoding.decode(JobSettings.self, from: request)
+            return try WireCoding.json(Settings(settings: try await app.jobs.updateSettings(userID: user.id, body)))
+        })
     }
 
     /// `stale=true` → the configured threshold; `stale=false` or absent → no filter.

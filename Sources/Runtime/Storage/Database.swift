@@ -73,6 +73,9 @@ public final class Database: Sendable {
         let readerConnections = try (0..<max(configuration.readerCount, 1)).map { _ in
             let connection = try SQLiteConnection(path: path, mode: .readOnly)
             connection.setBusyTimeout(configuration.busyTimeout)
+            // One read now opens the reader's WAL file, so the process's open
+            // files are fixed from start-up instead of growing on a first read.
+            _ = try connection.queryOne("SELECT 1 FROM sqlite_master LIMIT 1") { _ in 0 }
             return connection
         }
         let readersFinished = DispatchGroup()
