@@ -7,6 +7,14 @@ from yaguts_client import log, wait_until
 from ws_watch import Watcher, ws_url
 
 
+def expiring_job(api, user, device, amount_mg: int) -> dict:
+    """A job that expires one second after it is created."""
+    reply = api.post("/jobs", {"device_id": device.id, "items": [{"frasco_index": 0, "amount_mg": amount_mg}],
+                               "expires_in_s": 1}, who=user)
+    assert reply.status == 201, reply.body
+    return reply.json["job"]
+
+
 def _expiring_server(server_factory):
     # --offline-after 3 → maintenance (the expiry sweep) every second.
     return server_factory("--offline-after", "3")
@@ -17,10 +25,7 @@ def test_pending_job_expires_is_never_delivered_and_watchers_hear_it(server_fact
     api = server.api
     user = api.register()
     device = api.device(user, frascos=1, stock={0: 5_000})
-    reply = api.post("/jobs", {"device_id": device.id, "items": [{"frasco_index": 0, "amount_mg": 1_000}],
-                               "expires_in_s": 1}, who=user)
-    assert reply.status == 201, reply.body
-    job = reply.json["job"]
+    job = expiring_job(api, user, device, 1_000)
     assert job["status"] == "pending" and job["expires_at"] > job["created_at"]
     watcher = Watcher(ws_url(server, f"/ws/jobs/{job['id']}"), user.auth)
     assert watcher.next()["type"] == "snapshot"
@@ -59,14 +64,11 @@ def test_running_job_never_expires(server_factory):
     api = server.api
     user = api.register()
     device = api.device(user, frascos=1, stock={0: 5_000})
-    reply = api.post("/jobs", {"device_id": device.id, "items": [{"frasco_index": 0, "amount_mg": 1_000}],
-                               "expires_in_s": 1}, who=user)
-    job = reply.json["job"]
+    job = expiring_job(api, user, device, 1_000)
     assert api.next_job(device).json["job"]["id"] == job["id"]
     # A second job with the same short expiry: once it has expired, the sweep has
     # certainly passed the first job's expiry too, and left it running.
-    other = api.post("/jobs", {"device_id": device.id, "items": [{"frasco_index": 0, "amount_mg": 1}],
-                               "expires_in_s": 1}, who=user).json["job"]
+    other = expiring_job(api, user, device, 1)
     wait_until(lambda: api.get_job(user, other["id"])["status"] == "expired", 20, "the second job to expire")
     assert api.get_job(user, job["id"])["status"] == "running"
     assert api.complete(device, job["id"], [log(0, 0, "ok", 1_000)]).status == 200

@@ -12,15 +12,6 @@ public struct AuditEntry: Codable, Sendable, Equatable {
 public struct TelemetrySample: Codable, Sendable, Equatable {
     public var at: String
     public var uptimeS: Int64
-    public var rssi: Int?
-    public var freeHeap: Int64?
-
-    enum CodingKeys: String, CodingKey { case at, uptimeS, rssi, freeHeap }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(at, forKey: .at)
-        try c.encode(uptimeS, forKey: .uptimeS)
-        try c.encode(rssi, forKey: .rssi)
-        try c.encode(freeHeap, forKey: .freeHeap)
-    }
+    @ExplicitNull public var rssi: Int?
+    @ExplicitNull public var freeHeap: Int64?
 }

@@ -33,28 +33,11 @@ public struct WebhookDelivery: Codable, Sendable, Equatable {
     public var event: String
     public var createdAt: String
     public var attempts: Int
-    public var nextAttemptAt: String?
-    public var deliveredAt: String?
-    public var gaveUpAt: String?
-    public var lastStatus: Int?
-    public var lastError: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, event, createdAt, attempts, nextAttemptAt, deliveredAt, gaveUpAt, lastStatus, lastError
-    }
-    // Optional fields are present with null, as elsewhere in the API.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(event, forKey: .event)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(attempts, forKey: .attempts)
-        try c.encode(nextAttemptAt, forKey: .nextAttemptAt)
-        try c.encode(deliveredAt, forKey: .deliveredAt)
-        try c.encode(gaveUpAt, forKey: .gaveUpAt)
-        try c.encode(lastStatus, forKey: .lastStatus)
-        try c.encode(lastError, forKey: .lastError)
-    }
+    @ExplicitNull public var nextAttemptAt: String?
+    @ExplicitNull public var deliveredAt: String?
+    @ExplicitNull public var gaveUpAt: String?
+    @ExplicitNull public var lastStatus: Int?
+    @ExplicitNull public var lastError: String?
 }
 
 /// A delivery due now, with what the sender needs to make the request.
