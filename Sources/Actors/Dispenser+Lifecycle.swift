@@ -5,14 +5,20 @@ extension Dispenser {
     /// Maintenance's part for jobs: pending jobs past their expiry become
     /// `expired` (watchers told), and progress times are flushed.
     func maintainJobLifecycle() async {
+        // Read first, write only when there is something to do: an idle server must not fsync every few seconds.
         let now = Timestamp.now()
-        if let expired = try? await database.write({ try JobLifecycleQueries.expireDue($0, now: now) }) {
+        let oldest = Timestamp.format(Date(timeIntervalSinceNow: -DeviceTelemetry.keptSeconds))
+        let work = try? await database.read { db in
+            (expire: try JobLifecycleQueries.hasDueExpiry(db, now: now), prune: try TelemetryQueries.hasOlder(db, than: oldest))
+        }
+        if work?.expire == true, let expired = try? await database.write({ try JobLifecycleQueries.expireDue($0, now: now) }) {
             for job in expired {
                 if let actor = jobActors.existing(job.id) { await actor.finishedElsewhere(job) }
             }
         }
-        let oldest = Timestamp.format(Date(timeIntervalSinceNow: -DeviceTelemetry.keptSeconds))
-        _ = try? await database.write { try TelemetryQueries.prune($0, before: oldest) }
+        if work?.prune == true {
+            _ = try? await database.write { try TelemetryQueries.prune($0, before: oldest) }
+        }
         let times = progressTimes.drain()
         if !times.isEmpty {
             _ = try? await database.write { try JobLifecycleQueries.setLastProgress($0, times) }

@@ -44,6 +44,10 @@ enum TelemetryQueries {
         return newestFirst.reversed()
     }
 
+    static func hasOlder(_ db: SQLiteConnection, than cutoff: String) throws -> Bool {
+        try db.queryOne("SELECT 1 FROM telemetry WHERE at < ? LIMIT 1", cutoff, map: { try $0.get(0) as Int64 }) != nil
+    }
+
     static func prune(_ db: SQLiteConnection, before: String) throws {
         try db.run("DELETE FROM telemetry WHERE at < ?", before)
     }

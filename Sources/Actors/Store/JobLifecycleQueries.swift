@@ -21,6 +21,13 @@ enum JobLifecycleQueries {
         return expired
     }
 
+    /// Whether a pending job has passed its expiry (read before writing anything).
+    static func hasDueExpiry(_ db: SQLiteConnection, now: String) throws -> Bool {
+        try db.queryOne("""
+            SELECT 1 FROM jobs WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? LIMIT 1
+            """, now, map: { try $0.get(0) as Int64 }) != nil
+    }
+
     enum AbortOutcome: Sendable {
         case recorded(Job)
         case notFound

@@ -84,6 +84,7 @@ public final class Database: Sendable {
         if let pages = configuration.checkpointPages {
             let connection = try SQLiteConnection(path: path, mode: .readWrite)
             connection.setBusyTimeout(configuration.busyTimeout)
+            _ = try connection.queryOne("SELECT 1 FROM sqlite_master LIMIT 1") { _ in 0 }  // its WAL file, now (see above)
             // The writer's final TRUNCATE checkpoint waits for this thread like for the readers.
             checkpointer = WALCheckpointer(connection: connection, threshold: pages, finished: readersFinished)
         }
