@@ -14,6 +14,7 @@ export const ERROR_CODES = Object.freeze([
   'unsupported_media_type', 'expectation_failed', 'invalid_fields', 'upgrade_required', 'rate_limited',
   'headers_too_large', 'internal_error', 'shutting_down', 'http_version_not_supported',
   'range_not_satisfiable', 'firmware_version_exists', 'firmware_in_use', 'rollout_not_active',
+  'job_expired', 'job_not_running', 'too_many_webhooks', 'low_stock',
   // client-side: no answer at all, or an answer that is not JSON
   'network', 'bad_response',
 ]);
