@@ -24,7 +24,7 @@ export function createRecipeRunner(ctx, getDevice, { onJobCreated, onMonitorClos
     mount(select, recipes.length ? recipes.map((r) => h('option', { value: String(r.id) }, r.name)) : h('option', { value: '' }, t('recipes.empty')));
     runBtn.disabled = !recipes.length;
   }).catch(() => {});
-  ctx.simulatorAvailable().then((yes) => { simBtn.hidden = !yes; });
+  simBtn.hidden = !ctx.simulatorAvailable();
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
