@@ -91,15 +91,20 @@ enum HotEncoders {
 
     static func write(_ job: Job, to writer: inout JSONWriter) {
         writer.beginObject()
+        writer.key("abort_requested"); writer.bool(job.abortRequested)
         writer.key("completed_at"); writer.string(job.completedAt)
         writer.key("created_at"); writer.string(job.createdAt)
         writer.key("delivery"); writer.int(job.delivery)
         writer.key("device_id"); writer.int(job.deviceId)
+        writer.key("device_online")
+        if let online = job.deviceOnline { writer.bool(online) } else { writer.null() }
+        writer.key("expires_at"); writer.string(job.expiresAt)
         writer.key("id"); writer.int(job.id)
         writer.key("items")
         writer.beginArray()
         for item in job.items { write(item, to: &writer) }
         writer.endArray()
+        writer.key("last_progress_at"); writer.string(job.lastProgressAt)
         writer.key("started_at"); writer.string(job.startedAt)
         writer.key("status"); writer.string(job.status.rawValue)
         writer.endObject()
@@ -136,6 +141,7 @@ enum HotEncoders {
         writer.key("capacity_mg"); writer.int(frasco.capacityMg)
         writer.key("index"); writer.int(frasco.index)
         writer.key("ingredient"); writer.string(frasco.ingredient)
+        writer.key("low_stock_mg"); writer.int(frasco.lowStockMg)
         writer.key("stock_mg"); writer.int(frasco.stockMg)
         writer.endObject()
     }
