@@ -25,6 +25,23 @@ struct JSONSyntaxTests {
         #expect(!JSONSyntax.isValid(Array(text.utf8)))
     }
 
+    @Test(arguments: [
+        "{\"a\":1,\"a\":2}", "{\"a\":1,\"b\":2,\"a\":1}", "[{\"x\":{\"k\":1,\"k\":null}}]",
+        "{\"a\":1,\"\\u0061\":2}", "{\"é\":1,\"\\u00e9\":2}", "{\"😀\":1,\"\\ud83d\\ude00\":2}",
+        "{\"a/\":1,\"a\\/\":2}",
+    ])
+    func refusesDuplicateNames(_ text: String) {
+        #expect(!JSONSyntax.isValid(Array(text.utf8)))
+    }
+
+    @Test(arguments: [
+        "{\"a\":{\"a\":1},\"b\":{\"a\":2}}", "[{\"a\":1},{\"a\":1}]", "{\"a\":1,\"A\":2,\"a \":3}",
+        "{\"\\ud83d\":1,\"\\ude00\":2}",
+    ])
+    func acceptsEqualNamesInDifferentObjects(_ text: String) {
+        #expect(JSONSyntax.isValid(Array(text.utf8)))
+    }
+
     @Test func refusesInvalidUTF8AndDeepNesting() {
         #expect(!JSONSyntax.isValid([0x22, 0xC3, 0x28, 0x22]))
         #expect(!JSONSyntax.isValid(Array(String(repeating: "[", count: 100_000).utf8)))
@@ -40,5 +57,19 @@ struct JSONSyntaxTests {
             let bytes = (0..<length).map { _ in alphabet.randomElement(using: &random)! }
             _ = JSONSyntax.isValid(bytes)
         }
+    }
+}
+
+@Suite("Host field syntax")
+struct HTTPHostSyntaxTests {
+    @Test(arguments: ["", "a", "example.com", "example.com:8080", "127.0.0.1:80", "[::1]", "[::1]:9100",
+                      "xn--bcher-kva.example", "a%41b", "a_b~c", "host:"])
+    func accepts(_ value: String) {
+        #expect(HTTPHostSyntax.isValid(value.utf8))
+    }
+
+    @Test(arguments: ["a b", "a/b", "a:80x", "user@a", "[::1", "[]", "a%zz", "a%4", "\"a\"", "a:1:2", "a\\b", "é"])
+    func refuses(_ value: String) {
+        #expect(!HTTPHostSyntax.isValid(value.utf8))
     }
 }
