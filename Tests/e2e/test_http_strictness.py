@@ -4,23 +4,14 @@ every endpoint that takes a JSON body — nothing is changed by it."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
-from yaguts_client import log
+from yaguts_client import log, status_line
 
 
 def status_for_host(server, host_value: str) -> int:
-    with socket.create_connection((server.host, server.port), timeout=10) as sock:
-        sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host_value}\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while b"\r\n" not in data:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return int(data.split(b" ", 2)[1])
+    request = f"GET /healthz HTTP/1.1\r\nHost: {host_value}\r\nConnection: close\r\n\r\n".encode()
+    return int(status_line(server.host, server.port, request).split(b" ", 2)[1])
 
 
 @pytest.mark.parametrize("value", ["a b", "evil.example/x", "127.0.0.1:80x", "user@host", "[::1", "a%zz"])

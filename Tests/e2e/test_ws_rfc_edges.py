@@ -12,6 +12,8 @@ import struct
 
 import pytest
 
+from yaguts_client import status_line
+
 
 def masked(opcode: int, payload: bytes, fin: bool = True, rsv: int = 0, mask: bool = True) -> bytes:
     first = (0x80 if fin else 0) | (rsv << 4) | opcode
@@ -50,16 +52,8 @@ def open_raw(server, path: str, token: str | None) -> socket.socket:
     return sock
 
 
-def status_line(server, request: bytes) -> bytes:
-    with socket.create_connection((server.host, server.port), timeout=10) as sock:
-        sock.sendall(request)
-        data = b""
-        while b"\r\n" not in data:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data.split(b"\r\n", 1)[0]
+def status_of(server, request: bytes) -> bytes:
+    return status_line(server.host, server.port, request)
 
 
 class FrameReader:
@@ -143,14 +137,14 @@ def test_failing_the_connection_closes_tcp_right_after_the_close_frame(server, e
 
 def test_http10_upgrade_is_refused(server, endpoints):
     for path, token in endpoints:
-        assert status_line(server, upgrade_request(server, path, token, version="HTTP/1.0")).startswith(b"HTTP/1.1 400")
+        assert status_of(server, upgrade_request(server, path, token, version="HTTP/1.0")).startswith(b"HTTP/1.1 400")
 
 
 def test_two_websocket_keys_are_refused(server, endpoints):
     for path, token in endpoints:
-        assert status_line(server, upgrade_request(server, path, token, keys=2)).startswith(b"HTTP/1.1 400")
+        assert status_of(server, upgrade_request(server, path, token, keys=2)).startswith(b"HTTP/1.1 400")
         # One key still upgrades.
-        assert status_line(server, upgrade_request(server, path, token, keys=1)).startswith(b"HTTP/1.1 101")
+        assert status_of(server, upgrade_request(server, path, token, keys=1)).startswith(b"HTTP/1.1 101")
 
 
 @pytest.mark.parametrize("code", [1012, 1013, 1014])
