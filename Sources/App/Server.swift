@@ -98,6 +98,7 @@ struct Server {
 
     private func httpConfiguration(logger: Logger, metrics: AppMetrics) -> HTTPServerConfiguration {
         var http = HTTPServerConfiguration()
+        http.defaultResponseHeaders = SecurityHeaders.all
         http.onRequestCompleted = { record in
             metrics.record(record)
             logger.info("request", [

@@ -78,8 +78,7 @@ enum LiveRoutes {
     private static func admit(_ request: Request, _ app: AppContext) async throws -> (HTTPHeaders, User) {
         let accept = try handshake(request)
         let (user, _) = try await app.auth.user(request)
-        if let origin = request.headers["Origin"], let host = request.headers["Host"],
-           origin != "http://\(host)" && origin != "https://\(host)" {
+        if let origin = request.headers["Origin"], !CSRF.isOwnOrigin(origin, host: request.headers["Host"]) {
             throw HTTPError(.forbidden, code: "forbidden_origin", message: "This origin may not open the socket.")
         }
         return (accept, user)

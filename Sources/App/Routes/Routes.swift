@@ -18,8 +18,13 @@ enum Routes {
         return router
     }
 
+    /// The UI's own files only: the directory also holds tooling (the node
+    /// tests' `js/package.json`), which is not part of the site.
     private static func publicFiles() -> StaticFiles? {
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Public").path else { return nil }
-        return try? StaticFiles(directory: root)
+        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Public").path,
+              var files = try? StaticFiles(directory: root) else { return nil }
+        let servedExtensions = [".html", ".js", ".css", ".svg", ".png", ".ico", ".woff2"]
+        files.serveOnly { path in servedExtensions.contains { path.hasSuffix($0) } }
+        return files
     }
 }

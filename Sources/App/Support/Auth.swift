@@ -35,6 +35,7 @@ struct Auth: Sendable {
         guard let token = Self.token(request, allowCookie: true) else {
             throw Self.unauthorized("Log in first: send Authorization: Bearer <token>.")
         }
+        if !request.headers.contains("Authorization") { try CSRF.check(request) }
         guard let user = try await accounts.user(forToken: token) else {
             throw Self.unauthorized("The session token is not valid.", invalid: true)
         }
