@@ -42,6 +42,7 @@ public enum JobRules {
         var fields: [String: String] = [:]
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed.count > 100 { fields["name"] = "must be 1 to 100 characters" }
+        if !DisplayText.isClean(name) { fields["name"] = DisplayText.problem }
         if !(1...maxFrascos).contains(frascos) { fields["frascos"] = "must be between 1 and \(maxFrascos)" }
         if !fields.isEmpty { throw .invalid(message: "The device is not valid.", fields: fields) }
     }

@@ -18,6 +18,8 @@ public struct AccountService: Sendable {
             fields["password"] = "must be at least \(Self.minimumPasswordLength) characters"
         } else if password.utf8.count > 1024 {
             fields["password"] = "must be at most 1024 bytes"
+        } else if let problem = Self.passwordProblem(password) {
+            fields["password"] = problem
         }
         if !fields.isEmpty { throw DomainError.invalid(message: "The account is not valid.", fields: fields) }
         let hash = try await offLoop { try PasswordHash.hash(password) }
@@ -35,6 +37,9 @@ public struct AccountService: Sendable {
     /// email look the same, in answer and in time (both pay one yescrypt).
     public func login(email: String, password: String) async throws -> (user: User, token: String) {
         let email = email.trimmingCharacters(in: .whitespaces)
+        if let problem = Self.passwordProblem(password) {
+            throw DomainError.invalid(message: "The password is not valid.", fields: ["password": problem])
+        }
         let found = try await dispenser.database.read { try AccountQueries.credentials($0, email: email) }
         let stored = found?.1 ?? Self.decoyHash
         let matches = await offLoop { PasswordHash.verify(password, against: stored) }
@@ -60,6 +65,12 @@ public struct AccountService: Sendable {
     }
 
     static func hash(_ token: String) -> String { Hex.encode(SHA256.hash(token)) }
+
+    /// A NUL would be cut off by libcrypt's C strings (two passwords would hash
+    /// the same), so it is refused outright, at registration and log-in alike.
+    static func passwordProblem(_ password: String) -> String? {
+        password.utf8.contains(0) ? "must not contain NUL characters" : nil
+    }
 
     static func isPlausibleEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)

@@ -52,6 +52,7 @@ public struct DeviceService: Sendable {
         try await requireOwned(userID: userID, id: id)
         var fields: [String: String] = [:]
         if ingredient.count > 100 { fields["ingredient"] = "must be at most 100 characters" }
+        if !DisplayText.isClean(ingredient) { fields["ingredient"] = DisplayText.problem }
         if let capacityMg, capacityMg < 0 || capacityMg > JobRules.maxStockMg {
             fields["capacity_mg"] = "must be between 0 and \(JobRules.maxStockMg)"
         }
