@@ -26,6 +26,8 @@ struct Configuration: Sendable {
     var maxConnections = 250_000
     /// The largest firmware image `POST /firmware` accepts (the route's body limit).
     var firmwareMaxBytes = 4 * 1024 * 1024
+    /// The reverse proxy whose `X-Forwarded-For` names the client (rate limits).
+    var trustedProxy: String?
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.sqlite") }
     /// Held by a serving process; `restore` refuses while it is held.
@@ -58,6 +60,7 @@ struct Configuration: Sendable {
       --shutdown-grace S     seconds to finish in-flight work on SIGINT/SIGTERM [YAGUTS_SHUTDOWN_GRACE] (10)
       --max-connections N    open connections across all threads [YAGUTS_MAX_CONNECTIONS] (250000)
       --firmware-max-bytes N largest firmware image POST /firmware accepts [YAGUTS_FIRMWARE_MAX_BYTES] (4194304)
+      --trusted-proxy ADDR   peer address of your reverse proxy: only its X-Forwarded-For names the client [YAGUTS_TRUSTED_PROXY] (none)
 
     The first line on stdout is `listening on http://HOST:PORT`. Logs are JSON lines on stderr.
     """
@@ -87,6 +90,7 @@ struct Configuration: Sendable {
         if let v = env("YAGUTS_IDLE_TIMEOUT") { config.watcherIdleTimeoutSeconds = try integer(v, "YAGUTS_IDLE_TIMEOUT", 1...86400) }
         if let v = env("YAGUTS_OFFLINE_AFTER") { config.deviceOfflineAfterSeconds = try integer(v, "YAGUTS_OFFLINE_AFTER", 1...86400) }
         if let v = env("YAGUTS_SHUTDOWN_GRACE") { config.shutdownGraceSeconds = try integer(v, "YAGUTS_SHUTDOWN_GRACE", 0...3600) }
+        config.trustedProxy = env("YAGUTS_TRUSTED_PROXY")
         if let v = env("YAGUTS_MAX_CONNECTIONS") { config.maxConnections = try integer(v, "YAGUTS_MAX_CONNECTIONS", 1...10_000_000) }
         if let v = env("YAGUTS_FIRMWARE_MAX_BYTES") { config.firmwareMaxBytes = try integer(v, "YAGUTS_FIRMWARE_MAX_BYTES", firmwareBytes) }
 
@@ -125,6 +129,7 @@ struct Configuration: Sendable {
             case "--shutdown-grace": config.shutdownGraceSeconds = try integer(try value(), "--shutdown-grace", 0...3600)
             case "--max-connections": config.maxConnections = try integer(try value(), "--max-connections", 1...10_000_000)
             case "--firmware-max-bytes": config.firmwareMaxBytes = try integer(try value(), "--firmware-max-bytes", firmwareBytes)
+            case "--trusted-proxy": config.trustedProxy = try value()
             default: throw UsageError(description: "unknown option '\(option)' (try --help)")
             }
         }

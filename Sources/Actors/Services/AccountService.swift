@@ -5,9 +5,13 @@ import Runtime
 /// yescrypt; session tokens are 256-bit random strings stored only as SHA-256.
 public struct AccountService: Sendable {
     let dispenser: Dispenser
+    let hashing: PasswordHashing
     public static let minimumPasswordLength = 10
 
-    public init(_ dispenser: Dispenser) { self.dispenser = dispenser }
+    public init(_ dispenser: Dispenser, hashing: PasswordHashing = PasswordHashing()) {
+        self.dispenser = dispenser
+        self.hashing = hashing
+    }
 
     /// Creates an account and its first session token.
     public func register(email: String, password: String) async throws -> (user: User, token: String) {
@@ -22,7 +26,7 @@ public struct AccountService: Sendable {
             fields["password"] = problem
         }
         if !fields.isEmpty { throw DomainError.invalid(message: "The account is not valid.", fields: fields) }
-        let hash = try await offLoop { try PasswordHash.hash(password) }
+        let hash = try await hashing.run { try PasswordHash.hash(password) }
         let token = SecureRandom.token()
         let tokenHash = Self.hash(token)
         let user = try await dispenser.database.write { db -> User in
@@ -42,7 +46,7 @@ public struct AccountService: Sendable {
         }
         let found = try await dispenser.database.read { try AccountQueries.credentials($0, email: email) }
         let stored = found?.1 ?? Self.decoyHash
-        let matches = await offLoop { PasswordHash.verify(password, against: stored) }
+        let matches = try await hashing.run { PasswordHash.verify(password, against: stored) }
         guard let (user, _) = found, matches else {
             throw DomainError.unauthorized("Wrong email or password.")
         }
@@ -81,20 +85,6 @@ public struct AccountService: Sendable {
     /// A valid yescrypt hash of a random password, so an unknown email costs
     /// the same verification time as a known one.
     private static let decoyHash: String = (try? PasswordHash.hash(SecureRandom.token())) ?? "$y$"
-}
-
-/// Runs slow CPU work (password hashing) on Dispatch's pool: never on an
-/// event-loop thread, and not on Swift's cooperative pool, which it would starve.
-func offLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
-}
-
-func offLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: body()) }
-    }
 }
 
 import Foundation

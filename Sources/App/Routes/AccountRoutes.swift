@@ -9,16 +9,18 @@ enum AccountRoutes {
 
     static func add(to router: inout Router, _ app: AppContext) {
         router.post("/auth/register", app.publicRoute { request in
-            try app.limit(app.loginLimiter, request.remoteAddress)
+            try app.limit(app.loginLimiter, app.clientAddress(request))
             let body = try WireCoding.decode(Credentials.self, from: request)
             let (user, token) = try await app.accounts.register(email: body.email, password: body.password)
             return try WireCoding.json(Session(user: user, token: token), status: .created,
                                        headers: ["Set-Cookie": Auth.sessionCookie(token)])
         })
         router.post("/auth/login", app.publicRoute { request in
-            try app.limit(app.loginLimiter, request.remoteAddress)
+            try app.limit(app.loginLimiter, app.clientAddress(request))
             let body = try WireCoding.decode(Credentials.self, from: request)
-            let (user, token) = try await app.accounts.login(email: body.email, password: body.password)
+            let (user, token) = try await LoginAttempt.run(app, email: body.email) {
+                try await app.accounts.login(email: body.email, password: body.password)
+            }
             return try WireCoding.json(Session(user: user, token: token),
                                        headers: ["Set-Cookie": Auth.sessionCookie(token)])
         })

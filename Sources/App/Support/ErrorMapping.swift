@@ -15,6 +15,8 @@ enum ErrorMapping {
             return HTTPError.invalidFields(fields, message: message).response
         case .unauthorized(let message):
             return HTTPError(.unauthorized, code: "unauthorized", message: message).response
+        case .busy(let message):
+            return HTTPError(.serviceUnavailable, code: "busy", message: message, headers: ["Retry-After": "1"]).response
         case .reportConflict(let result):
             struct Body: Encodable {
                 struct Detail: Encodable { let code: String; let message: String }
