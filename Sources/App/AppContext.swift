@@ -32,7 +32,8 @@ struct AppContext: Sendable {
         self.configuration = configuration
         self.dispenser = dispenser
         self.placement = placement
-        self.accounts = AccountService(dispenser)
+        self.accounts = AccountService(dispenser, sessions: SessionPolicy(
+            idleTimeout: Int64(configuration.sessionIdleTimeoutSeconds), maximumAge: Int64(configuration.sessionMaxAgeSeconds)))
         self.devices = DeviceService(dispenser)
         self.jobs = JobService(dispenser)
         self.deviceProtocol = DeviceProtocol(dispenser)
@@ -41,6 +42,7 @@ struct AppContext: Sendable {
         self.firmware = FirmwareService(dispenser)
         self.firmwareUpdates = FirmwareUpdates(dispenser, onResult: metrics.firmwareResult)
         self.auth = Auth(accounts: accounts, devices: devices)
+        self.auth = Auth(accounts: accounts, devices: devices, cookie: SessionCookie(configuration))
         self.metrics = metrics
         self.logger = logger
     }

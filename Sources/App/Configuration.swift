@@ -28,6 +28,10 @@ struct Configuration: Sendable {
     var firmwareMaxBytes = 4 * 1024 * 1024
     /// The reverse proxy whose `X-Forwarded-For` names the client (rate limits).
     var trustedProxy: String?
+    var sessionIdleTimeoutSeconds = 7 * 86_400
+    var sessionMaxAgeSeconds = 30 * 86_400
+    /// Mark the session cookie `Secure` (the server is reached over TLS).
+    var cookieSecure = false
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.sqlite") }
     /// Held by a serving process; `restore` refuses while it is held.
@@ -61,6 +65,9 @@ struct Configuration: Sendable {
       --max-connections N    open connections across all threads [YAGUTS_MAX_CONNECTIONS] (250000)
       --firmware-max-bytes N largest firmware image POST /firmware accepts [YAGUTS_FIRMWARE_MAX_BYTES] (4194304)
       --trusted-proxy ADDR   peer address of your reverse proxy: only its X-Forwarded-For names the client [YAGUTS_TRUSTED_PROXY] (none)
+      --session-idle-timeout S   end a log-in session unused this long [YAGUTS_SESSION_IDLE_TIMEOUT] (604800, 7 days)
+      --session-max-age S    end a log-in session this long after log-in [YAGUTS_SESSION_MAX_AGE] (2592000, 30 days)
+      --cookie-secure        mark the session cookie Secure, for deployments behind TLS [YAGUTS_COOKIE_SECURE=1] (off)
 
     The first line on stdout is `listening on http://HOST:PORT`. Logs are JSON lines on stderr.
     """
@@ -91,6 +98,11 @@ struct Configuration: Sendable {
         if let v = env("YAGUTS_OFFLINE_AFTER") { config.deviceOfflineAfterSeconds = try integer(v, "YAGUTS_OFFLINE_AFTER", 1...86400) }
         if let v = env("YAGUTS_SHUTDOWN_GRACE") { config.shutdownGraceSeconds = try integer(v, "YAGUTS_SHUTDOWN_GRACE", 0...3600) }
         config.trustedProxy = env("YAGUTS_TRUSTED_PROXY")
+        config.cookieSecure = flag("YAGUTS_COOKIE_SECURE")
+        if let v = env("YAGUTS_SESSION_IDLE_TIMEOUT") {
+            config.sessionIdleTimeoutSeconds = try integer(v, "YAGUTS_SESSION_IDLE_TIMEOUT", 1...31_536_000)
+        }
+        if let v = env("YAGUTS_SESSION_MAX_AGE") { config.sessionMaxAgeSeconds = try integer(v, "YAGUTS_SESSION_MAX_AGE", 1...31_536_000) }
         if let v = env("YAGUTS_MAX_CONNECTIONS") { config.maxConnections = try integer(v, "YAGUTS_MAX_CONNECTIONS", 1...10_000_000) }
         if let v = env("YAGUTS_FIRMWARE_MAX_BYTES") { config.firmwareMaxBytes = try integer(v, "YAGUTS_FIRMWARE_MAX_BYTES", firmwareBytes) }
 
@@ -130,6 +142,10 @@ struct Configuration: Sendable {
             case "--max-connections": config.maxConnections = try integer(try value(), "--max-connections", 1...10_000_000)
             case "--firmware-max-bytes": config.firmwareMaxBytes = try integer(try value(), "--firmware-max-bytes", firmwareBytes)
             case "--trusted-proxy": config.trustedProxy = try value()
+            case "--session-idle-timeout":
+                config.sessionIdleTimeoutSeconds = try integer(try value(), "--session-idle-timeout", 1...31_536_000)
+            case "--session-max-age": config.sessionMaxAgeSeconds = try integer(try value(), "--session-max-age", 1...31_536_000)
+            case "--cookie-secure": config.cookieSecure = true
             default: throw UsageError(description: "unknown option '\(option)' (try --help)")
             }
         }

@@ -76,11 +76,16 @@ struct Server {
         // Often enough that "offline" is declared within a third of the limit late.
         let period = min(Duration.seconds(5), .milliseconds(configuration.deviceOfflineAfterSeconds * 1000 / 3))
         let maintenance = Task {
+            var lastSessionSweep = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: period)
                 await dispenser.maintain()
                 await metrics.refreshJobCounts(dispenser)
                 do { try await app.firmwareUpdates.expireOverdue() } catch { logger.warning("firmware_expiry_failed", ["error": "\(error)"]) }
+                if ContinuousClock.now - lastSessionSweep > .seconds(3600) {
+                    lastSessionSweep = ContinuousClock.now
+                    try? await app.accounts.sweepExpiredSessions()
+                }
             }
         }
 

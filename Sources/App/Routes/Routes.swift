@@ -7,6 +7,7 @@ enum Routes {
     static func make(_ app: AppContext) -> Router {
         var router = Router()
         AccountRoutes.add(to: &router, app)
+        SessionRoutes.add(to: &router, app)
         DeviceRoutes.add(to: &router, app)
         JobRoutes.add(to: &router, app)
         DeviceProtocolRoutes.add(to: &router, app)

@@ -74,8 +74,8 @@ final class LoginThrottle: Sendable {
     }
 }
 
-/// One log-in attempt under the account's throttle: refused during its delay,
-/// a wrong password counted, a right one clearing the record.
+/// One password check under the account's throttle: refused during its
+/// delay, a wrong password counted, a right one clearing the record.
 enum LoginAttempt {
     static func run<T>(_ app: AppContext, email: String, _ body: () async throws -> T) async throws -> T {
         try app.loginThrottle.check(email: email)
@@ -83,9 +83,18 @@ enum LoginAttempt {
             let result = try await body()
             app.loginThrottle.recordSuccess(email: email)
             return result
-        } catch DomainError.unauthorized(let message) {
+        } catch let error as DomainError where isWrongPassword(error) {
             app.loginThrottle.recordFailure(email: email)
-            throw DomainError.unauthorized(message)
+            throw error
+        }
+    }
+
+    /// A log-in's 401, or a password change's wrong current password.
+    private static func isWrongPassword(_ error: DomainError) -> Bool {
+        switch error {
+        case .unauthorized: true
+        case .invalid(_, let fields): fields["current_password"] != nil
+        default: false
         }
     }
 }
