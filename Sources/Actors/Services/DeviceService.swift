@@ -91,10 +91,11 @@ public struct DeviceService: Sendable {
         if let cached = dispenser.deviceTokens.lookup(tokenHash) {
             return DeviceIdentity(deviceID: cached.deviceID, userID: cached.userID)
         }
+        let generation = dispenser.deviceTokens.generation
         guard let record = try await dispenser.database.read({ try DeviceQueries.device($0, tokenHash: tokenHash) }) else {
             return nil
         }
-        dispenser.deviceTokens.insert(tokenHash, .init(deviceID: record.id, userID: record.userID))
+        dispenser.deviceTokens.insert(tokenHash, .init(deviceID: record.id, userID: record.userID), readAt: generation)
         return DeviceIdentity(deviceID: record.id, userID: record.userID)
     }
 
