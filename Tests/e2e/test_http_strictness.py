@@ -42,7 +42,7 @@ def test_duplicate_json_keys_are_400_on_every_endpoint(server, api, user):
         ("POST", f"/devices/me/jobs/{job['id']}/progress", device,
          '{"position":0,"frasco_index":0,"status":"dispensing","dispensed_mg":1,"dispensed_mg":2}'),
         ("POST", f"/devices/me/jobs/{job['id']}/complete", device,
-         '{"logs":[{"position":0,"frasco_index":0,"status":"ok","dispensed_mg":100,"status":"failed"}]}'),
+         '{"execution_logs":[{"position":0,"frasco_index":0,"status":"ok","dispensed_mg":100,"status":"failed"}]}'),
         ("POST", "/devices/me/heartbeat", device, '{"fw_version":"1.0","uptime_s":1,"fw_version":"2.0"}'),
         ("POST", "/devices/test/simulate-execution", user, f'{{"job_id":{other["id"]},"job_id":{other["id"]}}}'),
         # Equal after unescaping is still the same name.

@@ -28,6 +28,9 @@ public struct DeviceProtocol: Sendable {
     /// is the report's canonical JSON; without it, it is computed here.
     public func complete(_ device: DeviceIdentity, jobID: Int64, report: CompletionReport,
                          canonical: String? = nil) async throws -> CompletionResult {
+        if let version = report.fwVersion, let problem = FirmwareVersion.problem(version) {
+            throw DomainError.invalid(message: "The completion report is not valid.", fields: ["fw_version": problem])
+        }
         await dispenser.deviceSeen(device.deviceID)
         let canonical = try canonical ?? WireJSON.encodeString(report)
         return try await dispenser.withJob(jobID, device: device.deviceID) {
@@ -43,8 +46,8 @@ public struct DeviceProtocol: Sendable {
     }
 
     public func heartbeat(_ device: DeviceIdentity, _ heartbeat: Heartbeat) async throws {
-        guard !heartbeat.fwVersion.isEmpty, heartbeat.fwVersion.count <= 64 else {
-            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": "must be 1 to 64 characters"])
+        if let problem = FirmwareVersion.problem(heartbeat.fwVersion) {
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": problem])
         }
         guard heartbeat.uptimeS >= 0 else {
             throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["uptime_s": "must not be negative"])
