@@ -24,6 +24,7 @@ struct Server {
         let writer = LogWriter()
         let logger = Logger(writer: writer, minimumLevel: LogLevel(parsing: configuration.logLevel) ?? .info)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        DataPermissions.tighten(configuration)
         let dataLock: FileLock
         do {
             dataLock = try FileLock(path: configuration.lockPath)
