@@ -61,6 +61,12 @@ struct Server {
             writer.shutdown()
             throw error
         }
+        let metricsServer: TCPServer?
+        if let listen = configuration.metricsListen {
+            metricsServer = try await MetricsListener.start(listen, app: app, group: group, http: http, logger: logger)
+        } else {
+            metricsServer = nil
+        }
         print("listening on http://\(address)")
         fflush(nil)
         logger.info("serving", [
@@ -94,6 +100,7 @@ struct Server {
         logger.info("shutting_down", ["signal": "\(signal)", "grace_seconds": .int(configuration.shutdownGraceSeconds)])
         await dispenser.beginShutdown()
         await server.shutdown(gracePeriod: .seconds(configuration.shutdownGraceSeconds))
+        await metricsServer?.shutdown(gracePeriod: .seconds(1))
         maintenance.cancel()
         await dispenser.maintain()
         await dispenser.database.close()
