@@ -5,6 +5,7 @@ import Runtime
 /// never names a status code; this is the one place that does.
 enum ErrorMapping {
     static func response(for error: any Error) throws -> Response {
+        if let unavailable = StorageErrors.response(for: error) { return unavailable }
         guard let domain = error as? DomainError else { throw error }
         switch domain {
         case .notFound(let message):
