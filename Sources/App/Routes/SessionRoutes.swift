@@ -8,22 +8,16 @@ enum SessionRoutes {
     struct NewSession: Encodable { let user: User; let token: String }
 
     static func add(to router: inout Router, _ app: AppContext) {
-        router.post("/auth/logout-all") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                try await app.accounts.logoutEverywhere(userID: user.id)
-                return Response(status: .noContent, headers: ["Set-Cookie": app.auth.cookie.cleared])
+        router.post("/auth/logout-all", app.userRoute { _, user in
+            try await app.accounts.logoutEverywhere(userID: user.id)
+            return Response(status: .noContent, headers: ["Set-Cookie": app.auth.cookie.cleared])
+        })
+        router.post("/auth/password", app.userRoute { request, user in
+            let body = try WireCoding.decode(PasswordChange.self, from: request)
+            let token = try await LoginAttempt.run(app, email: user.email) {
+                try await app.accounts.changePassword(userID: user.id, current: body.currentPassword, new: body.newPassword)
             }
-        }
-        router.post("/auth/password") { request in
-            try await ErrorMapping.handle {
-                let (user, _) = try await app.auth.user(request)
-                let body = try WireCoding.decode(PasswordChange.self, from: request)
-                let token = try await LoginAttempt.run(app, email: user.email) {
-                    try await app.accounts.changePassword(userID: user.id, current: body.currentPassword, new: body.newPassword)
-                }
-                return try WireCoding.json(NewSession(user: user, token: token), headers: ["Set-Cookie": app.auth.cookie.set(token)])
-            }
-        }
+            return try WireCoding.json(NewSession(user: user, token: token), headers: ["Set-Cookie": app.auth.cookie.set(token)])
+        })
     }
 }
