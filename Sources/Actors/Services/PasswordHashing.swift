@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// Runs yescrypt (tens of milliseconds and ~16 MiB each) on Dispatch's pool,
 /// never on an event loop nor on Swift's cooperative pool (it would starve

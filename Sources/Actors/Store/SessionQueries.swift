@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// Log-in sessions. Tokens are stored only as SHA-256 hex digests; times are
 /// Unix seconds (`created_s` bounds the absolute lifetime, `last_used_s` the

@@ -1,5 +1,5 @@
 import Actors
-import YagutsRuntime
+import Runtime
 
 /// `/auth/logout-all` (end every session of the account) and `/auth/password`
 /// (change it; every session ends and the caller gets a new one).

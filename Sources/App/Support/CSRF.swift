@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// Cross-site request forgery: a browser attaches the session cookie to a
 /// request another site makes it send. `SameSite=Strict` already stops most

@@ -1,7 +1,7 @@
 import Actors
 import Foundation
 import Synchronization
-import YagutsRuntime
+import Runtime
 
 /// Per-account brakes on password guessing, on top of the per-address rate
 /// limit (which a botnet, or every client behind one proxy, defeats or

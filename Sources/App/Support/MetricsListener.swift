@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// `--metrics-listen HOST:PORT`: `/metrics` on a listener of its own (e.g.
 /// 127.0.0.1:9100, or a monitoring network's address), so the public port

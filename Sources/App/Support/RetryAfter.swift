@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// 429 answers and their `Retry-After` (whole seconds, rounded up, at least 1).
 enum RetryAfter {

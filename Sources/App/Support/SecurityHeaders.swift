@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// Headers on every response, so a browser treats the UI and the API as
 /// strictly as it can:

@@ -1,4 +1,4 @@
-import YagutsRuntime
+import Runtime
 
 /// A full disk (or an I/O error writing it) is the server's temporary
 /// trouble, not the request's fault and not a bug: 503 with the contract's
