@@ -41,7 +41,6 @@ struct AppContext: Sendable {
         self.simulator = Simulator(dispenser)
         self.firmware = FirmwareService(dispenser)
         self.firmwareUpdates = FirmwareUpdates(dispenser, onResult: metrics.firmwareResult)
-        self.auth = Auth(accounts: accounts, devices: devices)
         self.auth = Auth(accounts: accounts, devices: devices, cookie: SessionCookie(configuration))
         self.metrics = metrics
         self.logger = logger

@@ -51,7 +51,7 @@ struct ConfigurationTests {
     @Test func helpDocumentsEveryOption() {
         for option in ["--host", "--port", "--data", "--simulator", "--test-endpoints", "--log-level", "--threads",
                        "--ping-interval", "--idle-timeout", "--offline-after", "--shutdown-grace", "--max-connections",
-                       "--firmware-max-bytes", "backup", "restore"] {
+                       "--firmware-max-bytes",
                        "--trusted-proxy", "--session-idle-timeout", "--session-max-age", "--cookie-secure",
                        "--metrics-listen", "backup", "restore"] {
             #expect(Configuration.help.contains(option), "help lacks \(option)")
