@@ -169,5 +169,6 @@ public enum Schema {
         CREATE INDEX firmware_attempts_by_rollout ON firmware_attempts(rollout_id, device_id, id);
         CREATE INDEX firmware_attempts_open ON firmware_attempts(deadline_at)
             WHERE state IN ('offered','downloading','verified','installing');
+        """),
     ]
 }
