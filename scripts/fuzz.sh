@@ -21,7 +21,7 @@ case "$target" in
     harness=Tests/Fuzz/HTTPParserFuzz.swift; module=HTTPParserFuzz; max_len=4096
     sources=("$http/HTTPASCII.swift" "$http/HTTPMethod.swift" "$http/HTTPStatus.swift" "$http/HTTPHeaders.swift"
              "$http/HTTPRequestHead.swift" "$http/PercentDecoding.swift" "$http/HTTPParseError.swift"
-             "$http/HTTPRequestParser.swift") ;;
+             "$http/HTTPHostSyntax.swift" "$http/HTTPRequestParser.swift") ;;
   ws)
     harness=Tests/Fuzz/WebSocketFrameFuzz.swift; module=WebSocketFuzz; max_len=4096
     sources=("$ws/WebSocketFrame.swift" "$ws/WebSocketCloseCode.swift" "Sources/Runtime/Text/UTF8Validator.swift"

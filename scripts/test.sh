@@ -5,6 +5,7 @@
 #   3. firmware host tests, crash points, device program against the real server
 #   4. benchmark smoke runs (consistency, not speed)
 #   5. end-to-end + interop (pytest: curl, websockets, h11 against the real server)
+#   5b. faults: kill -9 under load (TORTURE_KILLS, default 30), full disk (tmpfs), descriptor exhaustion
 #   6. web UI: node unit tests, then headless Chromium
 #   7. libFuzzer: HTTP parser, WebSocket decoder (FUZZ_SECONDS each), JSON syntax (half that)
 # Every suite runs even if an earlier one failed; the last line sums them up.
@@ -30,6 +31,7 @@ suite swift-test swift test
 suite firmware ./scripts/test-firmware.sh
 suite benchmarks-smoke ./scripts/bench-smoke.sh
 suite e2e ./scripts/e2e.sh
+suite faults ./scripts/faults.sh
 suite ui-unit node --test Tests/ui/
 suite ui-browser .venv/bin/pytest -q Tests/browser
 suite fuzz-http ./scripts/fuzz.sh http

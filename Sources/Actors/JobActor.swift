@@ -40,6 +40,8 @@ public actor JobActor: SerializingActor {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private var definition: (deviceID: Int64, items: [JobItem])?
     private var settled: (report: String, result: CompletionResult)?
+    /// The job was seen running (it can only leave that state by settling).
+    private var seenRunning = false
 
     init(jobID: Int64, deviceID: Int64, executor: any SerialExecutor, database: Database, feeds: any LiveFeeds,
          stageObserver: StageObserver, liveStock: @escaping @Sendable (Int64) -> StockActor?,
@@ -129,7 +131,14 @@ public actor JobActor: SerializingActor {
     /// the job is finished.
     public func progress(deviceID: Int64, report: ProgressReport) async throws {
         try await exclusively {
-            if definition == nil { _ = try await load() }
+            // Running is the one state that can still change under us (to
+            // settled, which `settled` records): read the status until seen.
+            if !seenRunning && settled == nil {
+                let status = try await load().job.status
+                guard definition?.deviceID == deviceID else { throw DomainError.notFound("No such job.") }
+                if try ProgressRules.admit(status: status) == .ignore { return }
+                seenRunning = true
+            }
             guard let definition, definition.deviceID == deviceID else { throw DomainError.notFound("No such job.") }
             if settled != nil { return }
             var fields: [String: FieldProblem] = [:]
@@ -138,7 +147,7 @@ public actor JobActor: SerializingActor {
             } else if definition.items[report.position].frascoIndex != report.frascoIndex {
                 fields["frasco_index"] = .frascoMismatch(position: report.position, frascoIndex: definition.items[report.position].frascoIndex)
             }
-            if report.dispensedMg < 0 { fields["dispensed_mg"] = .atLeast(0) }
+            if let problem = ProgressRules.dispensedProblem(report.dispensedMg) { fields["dispensed_mg"] = problem }
             if let error = report.error, error.count > CompletionRules.maxErrorLength {
                 fields["error"] = .maxLength(Int64(CompletionRules.maxErrorLength))
             }

@@ -27,13 +27,16 @@ struct AppContext: Sendable {
     let deviceLimiter = TokenBucketLimiter<Int64>(ratePerSecond: 50, burst: 200)
     /// Log-in and registration attempts per client address.
     let loginLimiter = TokenBucketLimiter<String>(ratePerSecond: 1, burst: 20)
+    /// Wrong passwords per account.
+    let loginThrottle = LoginThrottle()
 
     init(configuration: Configuration, dispenser: Dispenser, placement: LoopAffinity<Int64>, metrics: AppMetrics,
          logger: Logger) {
         self.configuration = configuration
         self.dispenser = dispenser
         self.placement = placement
-        self.accounts = AccountService(dispenser)
+        self.accounts = AccountService(dispenser, sessions: SessionPolicy(
+            idleTimeout: Int64(configuration.sessionIdleTimeoutSeconds), maximumAge: Int64(configuration.sessionMaxAgeSeconds)))
         self.devices = DeviceService(dispenser)
         self.jobs = JobService(dispenser)
         self.recipes = RecipeService(dispenser)
@@ -44,18 +47,28 @@ struct AppContext: Sendable {
         self.simulator = Simulator(dispenser)
         self.firmware = FirmwareService(dispenser)
         self.firmwareUpdates = FirmwareUpdates(dispenser, onResult: metrics.firmwareResult)
-        self.auth = Auth(accounts: accounts, devices: devices)
+        self.auth = Auth(accounts: accounts, devices: devices, cookie: SessionCookie(configuration))
         self.metrics = metrics
         self.logger = logger
     }
 
+    /// The client's address: the peer's, or, when the peer is the configured
+    /// trusted reverse proxy, the last address in its `X-Forwarded-For` (the
+    /// one the proxy itself appended; earlier ones are whatever the client
+    /// claimed). Anyone else's `X-Forwarded-For` is ignored.
+    func clientAddress(_ request: Request) -> String {
+        guard let proxy = configuration.trustedProxy, request.remoteAddress == proxy,
+              let forwarded = request.headers.values(for: "X-Forwarded-For").last,
+              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+              !last.isEmpty, last.count <= 64 else {
+            return request.remoteAddress
+        }
+        return last
+    }
+
     /// 429 with `Retry-After` when `limiter` has no token for `key`.
     func limit<Key>(_ limiter: TokenBucketLimiter<Key>, _ key: Key) throws {
-        if let wait = limiter.take(key) {
-            let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
-            throw HTTPError(.tooManyRequests, code: "rate_limited", message: "Too many requests; retry later.",
-                            headers: ["Retry-After": "\(seconds)"])
-        }
+        if let wait = limiter.take(key) { throw RetryAfter.tooManyRequests(wait: wait) }
     }
 }
 

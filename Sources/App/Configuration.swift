@@ -37,6 +37,14 @@ struct Configuration: Sendable {
     var backupKeep = 48
     /// The KEY=VALUE file the settings were read from, if any.
     var configFile: String?
+    /// The reverse proxy whose `X-Forwarded-For` names the client (rate limits).
+    var trustedProxy: String?
+    var sessionIdleTimeoutSeconds = 7 * 86_400
+    var sessionMaxAgeSeconds = 30 * 86_400
+    /// Mark the session cookie `Secure` (the server is reached over TLS).
+    var cookieSecure = false
+    /// A separate listener for `/metrics` (then absent from the public port).
+    var metricsListen: (host: String, port: Int)?
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("yaguts.sqlite") }
     /// Held by a serving process; `restore` refuses while it is held.
@@ -80,6 +88,11 @@ struct Configuration: Sendable {
       --config FILE          read KEY=VALUE settings (the variable names above) from FILE [YAGUTS_CONFIG]
 
     Precedence: flags, then environment variables, then the --config file, then the defaults.
+      --trusted-proxy ADDR   peer address of your reverse proxy: only its X-Forwarded-For names the client [YAGUTS_TRUSTED_PROXY] (none)
+      --session-idle-timeout S   end a log-in session unused this long [YAGUTS_SESSION_IDLE_TIMEOUT] (604800, 7 days)
+      --session-max-age S    end a log-in session this long after log-in [YAGUTS_SESSION_MAX_AGE] (2592000, 30 days)
+      --cookie-secure        mark the session cookie Secure, for deployments behind TLS [YAGUTS_COOKIE_SECURE=1] (off)
+      --metrics-listen ADDR  serve /metrics only on this separate HOST:PORT, e.g. 127.0.0.1:9100 [YAGUTS_METRICS_LISTEN] (on the public port)
 
     The first line on stdout is `listening on http://HOST:PORT`. Logs are JSON lines on stderr.
     """
@@ -122,11 +135,28 @@ struct Configuration: Sendable {
         config.webhooksAllowPrivate = flag("YAGUTS_WEBHOOKS_ALLOW_PRIVATE")
         if let v = env("YAGUTS_WEBHOOK_MAX_BACKOFF") { config.webhookMaxBackoffSeconds = try integer(v, "YAGUTS_WEBHOOK_MAX_BACKOFF", 1...86400) }
         if let v = env("YAGUTS_SHUTDOWN_GRACE") { config.shutdownGraceSeconds = try integer(v, "YAGUTS_SHUTDOWN_GRACE", 0...3600) }
+        config.trustedProxy = env("YAGUTS_TRUSTED_PROXY")
+        config.cookieSecure = flag("YAGUTS_COOKIE_SECURE")
+        if let v = env("YAGUTS_METRICS_LISTEN") { config.metricsListen = try hostAndPort(v, "YAGUTS_METRICS_LISTEN") }
+        if let v = env("YAGUTS_SESSION_IDLE_TIMEOUT") {
+            config.sessionIdleTimeoutSeconds = try integer(v, "YAGUTS_SESSION_IDLE_TIMEOUT", 1...31_536_000)
+        }
+        if let v = env("YAGUTS_SESSION_MAX_AGE") { config.sessionMaxAgeSeconds = try integer(v, "YAGUTS_SESSION_MAX_AGE", 1...31_536_000) }
         if let v = env("YAGUTS_MAX_CONNECTIONS") { config.maxConnections = try integer(v, "YAGUTS_MAX_CONNECTIONS", 1...10_000_000) }
         if let v = env("YAGUTS_FIRMWARE_MAX_BYTES") { config.firmwareMaxBytes = try integer(v, "YAGUTS_FIRMWARE_MAX_BYTES", firmwareBytes) }
         config.backupDirectory = env("YAGUTS_BACKUP_DIR")
         if let v = env("YAGUTS_BACKUP_EVERY") { config.backupIntervalSeconds = try seconds(v, "YAGUTS_BACKUP_EVERY") }
         if let v = env("YAGUTS_BACKUP_KEEP") { config.backupKeep = try integer(v, "YAGUTS_BACKUP_KEEP", 1...100_000) }
+
+        /// `HOST:PORT`, the host an IPv4 address, a name, or `[IPv6]`.
+        func hostAndPort(_ text: String, _ name: String) throws -> (host: String, port: Int) {
+            guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else {
+                throw UsageError(description: "\(name) must be HOST:PORT, got '\(text)'")
+            }
+            var host = String(text[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (host, try integer(String(text[text.index(after: colon)...]), name, 0...65535))
+        }
 
         var rest = arguments[...]
         if let first = rest.first, !first.hasPrefix("-") {
@@ -172,6 +202,12 @@ struct Configuration: Sendable {
             case "--backup-dir": config.backupDirectory = try value()
             case "--backup-every": config.backupIntervalSeconds = try seconds(try value(), "--backup-every")
             case "--backup-keep": config.backupKeep = try integer(try value(), "--backup-keep", 1...100_000)
+            case "--trusted-proxy": config.trustedProxy = try value()
+            case "--session-idle-timeout":
+                config.sessionIdleTimeoutSeconds = try integer(try value(), "--session-idle-timeout", 1...31_536_000)
+            case "--session-max-age": config.sessionMaxAgeSeconds = try integer(try value(), "--session-max-age", 1...31_536_000)
+            case "--cookie-secure": config.cookieSecure = true
+            case "--metrics-listen": config.metricsListen = try hostAndPort(try value(), "--metrics-listen")
             default: throw UsageError(description: "unknown option '\(option)' (try --help)")
             }
         }

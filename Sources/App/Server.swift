@@ -29,6 +29,7 @@ struct Server {
             "pid": .int(Int(getpid())),
         ])
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        DataPermissions.tighten(configuration)
         let dataLock: FileLock
         do {
             dataLock = try FileLock(path: configuration.lockPath)
@@ -66,6 +67,12 @@ struct Server {
             writer.shutdown()
             throw error
         }
+        let metricsServer: TCPServer?
+        if let listen = configuration.metricsListen {
+            metricsServer = try await MetricsListener.start(listen, app: app, group: group, http: http, logger: logger)
+        } else {
+            metricsServer = nil
+        }
         print("listening on http://\(address)")
         fflush(nil)
         logger.info("serving", [
@@ -87,6 +94,7 @@ struct Server {
                                 maxBackoff: .seconds(configuration.webhookMaxBackoffSeconds), logger: logger).run()
         }
         let maintenance = Task {
+            var lastSessionSweep = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: period)
                 await dispenser.maintain()
@@ -94,6 +102,10 @@ struct Server {
                 do { try await app.firmwareUpdates.expireOverdue() } catch { logger.warning("firmware_expiry_failed", ["error": "\(error)"]) }
                 await operations.refresh(dispenser)
                 await metrics.refreshRunningJobHealth(dispenser, staleAfter: .seconds(configuration.jobStaleAfterSeconds))
+                if ContinuousClock.now - lastSessionSweep > .seconds(3600) {
+                    lastSessionSweep = ContinuousClock.now
+                    try? await app.accounts.sweepExpiredSessions()
+                }
             }
         }
         let backups = configuration.backupDirectory.map { directory in
@@ -106,6 +118,7 @@ struct Server {
         logger.info("shutting_down", ["signal": "\(signal)", "grace_seconds": .int(configuration.shutdownGraceSeconds)])
         await dispenser.beginShutdown()
         await server.shutdown(gracePeriod: .seconds(configuration.shutdownGraceSeconds))
+        await metricsServer?.shutdown(gracePeriod: .seconds(1))
         maintenance.cancel()
         backups?.cancel()
         await backups?.value
@@ -120,6 +133,7 @@ struct Server {
 
     private func httpConfiguration(logger: Logger, metrics: AppMetrics, errors: ErrorReporter) -> HTTPServerConfiguration {
         var http = HTTPServerConfiguration()
+        http.defaultResponseHeaders = SecurityHeaders.all
         http.onRequestCompleted = { record in
             metrics.record(record)
             errors.requestCompleted(record)

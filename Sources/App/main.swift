@@ -12,6 +12,11 @@ do {
     exit(2)
 }
 
+// The data directory holds password and token hashes: everything this
+// process creates (directories, the database and its logs, backups, the lock)
+// is for its owner only — 0700 / 0600.
+umask(0o077)
+
 do {
     switch configuration.command {
     case .help:
@@ -24,10 +29,8 @@ do {
     case .serve:
         try await Server(configuration: configuration).run()
     case .backup(let path):
-        let database = try Database(path: configuration.databasePath,
-                                    configuration: DatabaseConfiguration(migrator: Schema.migrator))
-        try await database.backup(to: path)
-        await database.close()
+        // Read-only: a wrong --data must fail, never create or migrate a database there.
+        try Database.backup(from: configuration.databasePath, to: path)
         print("backed up \(configuration.databasePath) to \(path)")
     case .restore(let path):
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -38,6 +41,7 @@ do {
             throw Configuration.UsageError(description: "a server is running on \(configuration.dataDirectory); stop it before restoring")
         }
         try Database.restore(from: path, to: configuration.databasePath, migrator: Schema.migrator)
+        chmod(configuration.databasePath, 0o600)  // the copy kept the backup file's mode
         withExtendedLifetime(lock) {}
         print("restored \(configuration.databasePath) from \(path)")
     }

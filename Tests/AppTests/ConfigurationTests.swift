@@ -51,8 +51,25 @@ struct ConfigurationTests {
     @Test func helpDocumentsEveryOption() {
         for option in ["--host", "--port", "--data", "--simulator", "--test-endpoints", "--log-level", "--threads",
                        "--ping-interval", "--idle-timeout", "--offline-after", "--shutdown-grace", "--max-connections",
-                       "--firmware-max-bytes", "backup", "restore"] {
+                       "--firmware-max-bytes",
+                       "--trusted-proxy", "--session-idle-timeout", "--session-max-age", "--cookie-secure",
+                       "--metrics-listen", "backup", "restore"] {
             #expect(Configuration.help.contains(option), "help lacks \(option)")
         }
+    }
+
+    @Test func hardeningOptions() throws {
+        let config = try Configuration.parse(
+            arguments: ["--trusted-proxy", "10.0.0.2", "--session-idle-timeout", "600", "--session-max-age", "3600",
+                        "--cookie-secure", "--metrics-listen", "[::1]:9100"], environment: [:])
+        #expect(config.trustedProxy == "10.0.0.2")
+        #expect(config.sessionIdleTimeoutSeconds == 600 && config.sessionMaxAgeSeconds == 3600)
+        #expect(config.cookieSecure)
+        #expect(config.metricsListen?.host == "::1" && config.metricsListen?.port == 9100)
+        let defaults = try Configuration.parse(arguments: [], environment: [:])
+        #expect(defaults.trustedProxy == nil && defaults.metricsListen == nil && !defaults.cookieSecure)
+        let fromEnvironment = try Configuration.parse(arguments: [], environment: ["YAGUTS_METRICS_LISTEN": "127.0.0.1:9100"])
+        #expect(fromEnvironment.metricsListen?.host == "127.0.0.1")
+        #expect(throws: Configuration.UsageError.self) { try Configuration.parse(arguments: ["--metrics-listen", "9100"], environment: [:]) }
     }
 }

@@ -26,7 +26,8 @@ def call(server, method: str, path: str, token: str, body=None, raw: bytes | Non
 
 def test_redelivered_job_and_firmware_attempts_are_shown(server, browser):
     sign_up(browser, server, "ota-ui@example.test")
-    user_token = browser.execute_script("return sessionStorage.getItem('yaguts.token')")
+    # The page keeps no token (issue 10: the HttpOnly cookie alone); WebDriver can read the cookie.
+    user_token = browser.get_cookie("yaguts_session")["value"]
     assert user_token
     created = call(server, "POST", "/devices", user_token, {"name": "Balcão", "frascos": 1})
     device_id, device_token = created["device"]["id"], created["device_token"]

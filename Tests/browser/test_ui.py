@@ -426,6 +426,10 @@ def test_executar_queues_job_that_can_be_cancelled(server, browser):
     click(d, S.device_job_cancel.format(id=job_id))
     wait_attr(d, S.device_job_row.format(id=job_id), "data-status", "cancelled")
     assert stock_mg(d, 0) == 50_000
+    # Signed in by the HttpOnly cookie alone: no token in page storage or in
+    # document.cookie, and the page ran under the CSP (no inline script).
+    assert d.execute_script("return JSON.stringify(Object.assign({}, sessionStorage, localStorage))").find("token") == -1
+    assert "yaguts_session" not in d.execute_script("return document.cookie")
 
 
 def test_validation_errors_sit_next_to_inputs_and_language_switch(server, browser):

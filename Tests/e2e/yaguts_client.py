@@ -252,3 +252,16 @@ def raw_exchange(host: str, port: int, data: bytes, timeout: float = 10.0) -> by
         except (socket.timeout, ConnectionResetError):
             pass
         return b"".join(chunks)
+
+
+def status_line(host: str, port: int, request: bytes, timeout: float = 10.0) -> bytes:
+    """Sends a raw request and returns the response's status line."""
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        while b"\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data.split(b"\r\n", 1)[0]

@@ -15,4 +15,6 @@ public enum DomainError: Error, Sendable, Equatable {
     case unauthorized(String)
     /// A unique value is taken (e.g. an email).
     case duplicate(code: String, message: String)
+    /// A bounded resource is full right now (e.g. password hashing); retry soon.
+    case busy(String)
 }

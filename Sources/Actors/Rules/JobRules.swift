@@ -43,6 +43,7 @@ public enum JobRules {
         var fields: [String: FieldProblem] = [:]
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed.count > 100 { fields["name"] = .length(1, 100) }
+        if !DisplayText.isClean(name) { fields["name"] = DisplayText.problem }
         if !(1...maxFrascos).contains(frascos) { fields["frascos"] = .outOfRange(1, Int64(maxFrascos)) }
         if !fields.isEmpty { throw .invalid(message: "The device is not valid.", fields: fields) }
     }

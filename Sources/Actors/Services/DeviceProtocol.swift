@@ -33,6 +33,9 @@ public struct DeviceProtocol: Sendable {
     /// without it, it is computed here.
     public func complete(_ device: DeviceIdentity, jobID: Int64, report: CompletionReport,
                          canonical: String? = nil) async throws -> CompletionResult {
+        if let version = report.fwVersion, let problem = FirmwareVersion.problem(version) {
+            throw DomainError.invalid(message: "The completion report is not valid.", fields: ["fw_version": problem])
+        }
         await dispenser.deviceSeen(device)
         let canonical = canonical ?? report.canonicalJSON
         return try await dispenser.withJob(jobID, device: device.deviceID) {
@@ -50,8 +53,8 @@ public struct DeviceProtocol: Sendable {
     /// Records the heartbeat; returns the id of a running job a user asked to abort, if any.
     @discardableResult
     public func heartbeat(_ device: DeviceIdentity, _ heartbeat: Heartbeat) async throws -> Int64? {
-        guard !heartbeat.fwVersion.isEmpty, heartbeat.fwVersion.count <= 64 else {
-            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": .length(1, 64)])
+        if let problem = FirmwareVersion.problem(heartbeat.fwVersion) {
+            throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["fw_version": problem])
         }
         guard heartbeat.uptimeS >= 0 else {
             throw DomainError.invalid(message: "The heartbeat is not valid.", fields: ["uptime_s": .atLeast(0)])

@@ -52,6 +52,7 @@ public struct DeviceService: Sendable {
         try await requireOwned(userID: userID, id: id)
         var fields: [String: FieldProblem] = [:]
         if ingredient.count > 100 { fields["ingredient"] = .maxLength(100) }
+        if !DisplayText.isClean(ingredient) { fields["ingredient"] = DisplayText.problem }
         if let capacityMg, capacityMg < 0 || capacityMg > JobRules.maxStockMg {
             fields["capacity_mg"] = .outOfRange(0, JobRules.maxStockMg)
         }
@@ -93,10 +94,11 @@ public struct DeviceService: Sendable {
         if let cached = dispenser.deviceTokens.lookup(tokenHash) {
             return DeviceIdentity(deviceID: cached.deviceID, userID: cached.userID)
         }
+        let generation = dispenser.deviceTokens.generation
         guard let record = try await dispenser.database.read({ try DeviceQueries.device($0, tokenHash: tokenHash) }) else {
             return nil
         }
-        dispenser.deviceTokens.insert(tokenHash, .init(deviceID: record.id, userID: record.userID))
+        dispenser.deviceTokens.insert(tokenHash, .init(deviceID: record.id, userID: record.userID), readAt: generation)
         return DeviceIdentity(deviceID: record.id, userID: record.userID)
     }
 

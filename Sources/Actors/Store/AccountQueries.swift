@@ -1,6 +1,6 @@
 import Runtime
 
-/// Users and their sessions. Tokens are stored only as SHA-256 hex digests.
+/// Users and their password hashes (sessions: ``SessionQueries``).
 enum AccountQueries {
     static func insertUser(_ db: SQLiteConnection, email: String, passwordHash: String) throws -> User {
         do {
@@ -19,19 +19,11 @@ enum AccountQueries {
         }
     }
 
-    static func insertSession(_ db: SQLiteConnection, userID: Int64, tokenHash: String) throws {
-        try db.run("INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                   tokenHash, userID, Timestamp.now())
+    static func passwordHash(_ db: SQLiteConnection, userID: Int64) throws -> String? {
+        try db.queryOne("SELECT password_hash FROM users WHERE id = ?", userID) { row in try row.get(0) as String }
     }
 
-    static func userForSession(_ db: SQLiteConnection, tokenHash: String) throws -> User? {
-        try db.queryOne("""
-            SELECT users.id, users.email FROM sessions JOIN users ON users.id = sessions.user_id
-            WHERE sessions.token_hash = ?
-            """, tokenHash) { row in User(id: try row.get(0), email: try row.get(1)) }
-    }
-
-    static func deleteSession(_ db: SQLiteConnection, tokenHash: String) throws {
-        try db.run("DELETE FROM sessions WHERE token_hash = ?", tokenHash)
+    static func updatePassword(_ db: SQLiteConnection, userID: Int64, passwordHash: String) throws {
+        try db.run("UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, userID)
     }
 }

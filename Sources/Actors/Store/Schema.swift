@@ -98,6 +98,15 @@ public enum Schema {
             logs_json  TEXT NOT NULL DEFAULT '[]'
         );
         """),
+        // Sessions expire (idle and absolute lifetimes): their times as Unix
+        // seconds, so the lookup compares integers; existing sessions start
+        // their idle clock at their creation.
+        Migration(version: 4, name: "session_lifetimes", sql: """
+        ALTER TABLE sessions ADD COLUMN created_s INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN last_used_s INTEGER NOT NULL DEFAULT 0;
+        UPDATE sessions SET created_s = COALESCE(CAST(strftime('%s', created_at) AS INTEGER), CAST(strftime('%s', 'now') AS INTEGER));
+        UPDATE sessions SET last_used_s = created_s;
+        """),
         // Issue 11. Delivery counts: how many times `next` handed a job to its
         // device, so a device that lost its record of a job it already started
         // can tell and refuse to run it twice. Firmware: each owner's signed

@@ -60,8 +60,9 @@ enum LiveRoutes {
     /// The handshake's response headers, or its refusal (400 / 426).
     static func handshake(_ request: Request) throws -> HTTPHeaders {
         let result = WebSocketHandshake.validate(
-            method: request.method.rawValue, upgrade: request.headers["Upgrade"], connection: request.headers["Connection"],
-            key: request.headers["Sec-WebSocket-Key"], version: request.headers["Sec-WebSocket-Version"])
+            method: request.method.rawValue, isHTTP11OrLater: request.head.version != .http1_0,
+            upgrade: request.headers["Upgrade"], connection: request.headers["Connection"],
+            keys: request.headers.values(for: "Sec-WebSocket-Key"), version: request.headers["Sec-WebSocket-Version"])
         guard result.status == 101 else {
             var headers = HTTPHeaders()
             for (name, value) in result.responseHeaders { headers.add(name: name, value: value) }
@@ -77,8 +78,7 @@ enum LiveRoutes {
     private static func admit(_ request: Request, _ app: AppContext) async throws -> (HTTPHeaders, User) {
         let accept = try handshake(request)
         let (user, _) = try await app.auth.user(request)
-        if let origin = request.headers["Origin"], let host = request.headers["Host"],
-           origin != "http://\(host)" && origin != "https://\(host)" {
+        if let origin = request.headers["Origin"], !CSRF.isOwnOrigin(origin, host: request.headers["Host"]) {
             throw HTTPError(.forbidden, code: "forbidden_origin", message: "This origin may not open the socket.")
         }
         return (accept, user)
@@ -93,10 +93,8 @@ enum LiveRoutes {
             let session = WatchSession(live: app.live, metrics: app.metrics)
             let loop = stream.eventLoop
             let boundSession = LoopBound(session, eventLoop: loop)
-            connection.onClose = { code in
-                if code == .policyViolation { app.metrics.watchersDroppedSlow.increment() }
-                boundSession.value.closed()
-            }
+            connection.onSlowConsumer = { app.metrics.watchersDroppedSlow.increment() }
+            connection.onClose = { _ in boundSession.value.closed() }
             connection.start()
             app.metrics.openWebSockets.increment()
             let watcher = WebSocketWatcher(watcherID: LiveMonitoring.makeWatcherID(),

@@ -9,6 +9,13 @@ enum OperationsRoutes {
         var commit = BuildInfo.commit
     }
 
+    static func addMetrics(to router: inout Router, _ app: AppContext) {
+        router.addSync(.get, "/metrics") { _ in
+            Response(status: .ok, headers: ["Content-Type": MetricsRegistry.contentType],
+                     body: Array(app.metrics.registry.render().utf8))
+        }
+    }
+
     static func add(to router: inout Router, _ app: AppContext) {
         router.get("/healthz") { _ in
             do {
@@ -18,10 +25,8 @@ enum OperationsRoutes {
                 return try WireCoding.json(Health(status: "database unavailable"), status: .serviceUnavailable)
             }
         }
-        router.addSync(.get, "/metrics") { _ in
-            Response(status: .ok, headers: ["Content-Type": MetricsRegistry.contentType],
-                     body: Array(app.metrics.registry.render().utf8))
-        }
+        // With --metrics-listen, /metrics lives only on that separate listener.
+        if app.configuration.metricsListen == nil { addMetrics(to: &router, app) }
         if app.configuration.simulator {
             router.post("/devices/test/simulate-execution", app.userRoute { request, user in
                 let body = try WireCoding.decode(Simulator.Request.self, from: request)

@@ -8,6 +8,7 @@ enum Routes {
         var router = Router()
         router.decorate = AuditTrail.decorator(app)
         AccountRoutes.add(to: &router, app)
+        SessionRoutes.add(to: &router, app)
         DeviceRoutes.add(to: &router, app)
         JobRoutes.add(to: &router, app)
         JobLifecycleRoutes.add(to: &router, app)
@@ -24,8 +25,13 @@ enum Routes {
         return router
     }
 
+    /// The UI's own files only: the directory also holds tooling (the node
+    /// tests' `js/package.json`), which is not part of the site.
     private static func publicFiles() -> StaticFiles? {
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Public").path else { return nil }
-        return try? StaticFiles(directory: root)
+        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Public").path,
+              var files = try? StaticFiles(directory: root) else { return nil }
+        let servedExtensions = [".html", ".js", ".css", ".svg", ".png", ".ico", ".woff2"]
+        files.serveOnly { path in servedExtensions.contains { path.hasSuffix($0) } }
+        return files
     }
 }

@@ -7,8 +7,9 @@ import Runtime
 struct Auth: Sendable {
     let accounts: AccountService
     let devices: DeviceService
+    let cookie: SessionCookie
 
-    static let cookieName = "yaguts_session"
+    static let cookieName = SessionCookie.name
 
     /// The bearer token, or on user endpoints the session cookie.
     static func token(_ request: Request, allowCookie: Bool) -> String? {
@@ -35,6 +36,7 @@ struct Auth: Sendable {
         guard let token = Self.token(request, allowCookie: true) else {
             throw Self.unauthorized("Log in first: send Authorization: Bearer <token>.")
         }
+        if !request.headers.contains("Authorization") { try CSRF.check(request) }
         guard let user = try await accounts.user(forToken: token) else {
             throw Self.unauthorized("The session token is not valid.", invalid: true)
         }
@@ -56,10 +58,4 @@ struct Auth: Sendable {
         let challenge = invalid ? #"Bearer realm="yaguts", error="invalid_token""# : #"Bearer realm="yaguts""#
         return HTTPError(.unauthorized, code: "unauthorized", message: message, headers: ["WWW-Authenticate": challenge])
     }
-
-    static func sessionCookie(_ token: String) -> String {
-        "\(cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000"
-    }
-
-    static let clearedCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
 }

@@ -5,6 +5,7 @@ import Runtime
 /// never names a status code; this is the one place that does.
 enum ErrorMapping {
     static func response(for error: any Error) throws -> Response {
+        if let unavailable = StorageErrors.response(for: error) { return unavailable }
         guard let domain = error as? DomainError else { throw error }
         switch domain {
         case .notFound(let message):
@@ -15,6 +16,8 @@ enum ErrorMapping {
             return HTTPError.invalidFields(fields, message: message).response
         case .unauthorized(let message):
             return HTTPError(.unauthorized, code: "unauthorized", message: message).response
+        case .busy(let message):
+            return HTTPError(.serviceUnavailable, code: "busy", message: message, headers: ["Retry-After": "1"]).response
         case .reportConflict(let result):
             struct Body: Encodable {
                 struct Detail: Encodable { let code: String; let message: String }

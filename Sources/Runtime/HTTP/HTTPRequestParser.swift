@@ -16,7 +16,8 @@
 /// - Lines must end in CRLF; a bare LF or CR is rejected. Empty lines before a
 ///   request line are skipped (§2.2).
 /// - obs-fold, whitespace before the colon, controls (NUL included) in field
-///   names or values, a duplicate Host, or no Host on HTTP/1.1.
+///   names or values, a duplicate Host, no Host on HTTP/1.1, or a Host value
+///   that is not `uri-host [":" port]` (``HTTPHostSyntax``).
 /// - Content-Length with Transfer-Encoding; Content-Length values that differ
 ///   (identical repeats, `5, 5`, are accepted); non-digits or more than 18 digits.
 /// - Transfer-Encoding on HTTP/1.0, not ending in `chunked`, or `chunked`
@@ -339,6 +340,7 @@ public struct HTTPRequestParser: Sendable {
         let hosts = headers.values(for: "Host").count
         if hosts > 1 { throw .badRequest("more than one Host field") }
         if hosts == 0 && version == .http1_1 { throw .badRequest("missing Host field") }
+        if let host = headers["Host"], !HTTPHostSyntax.isValid(host.utf8) { throw .badRequest("invalid Host field") }
 
         let transferEncodings = headers.values(for: "Transfer-Encoding")
         let contentLengths = headers.values(for: "Content-Length")

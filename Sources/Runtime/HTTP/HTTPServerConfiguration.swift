@@ -20,6 +20,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var onRequestCompleted: (@Sendable (HTTPRequestRecord) -> Void)?
     /// Called with the real error behind a 500 `internal_error`.
     public var onHandlerError: (@Sendable (_ error: any Error, _ requestID: String) -> Void)?
+    /// Fields added to every response (upgrades included) that does not set
+    /// them itself, e.g. security headers and a default `Cache-Control`.
+    public var defaultResponseHeaders: [(name: String, value: String)] = []
     /// Makes the id of each request (`X-Request-Id`).
     public var makeRequestID: @Sendable () -> String = { randomRequestID() }
     /// Unix seconds for the `Date` field; replaceable for tests.

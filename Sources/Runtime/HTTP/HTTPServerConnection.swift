@@ -306,6 +306,7 @@ public final class HTTPServerConnection: ByteStreamDelegate {
         let closing = forceClose || isShuttingDown || head?.keepAlive != true
             || response.headers.containsToken("close", in: "Connection")
         var headers = response.headers
+        addDefaultHeaders(to: &headers)
         headers.replaceOrAdd(name: "Date", value: currentDate())
         if let exchange { headers.replaceOrAdd(name: "X-Request-Id", value: exchange.requestID) }
         headers.remove(name: "Transfer-Encoding")
@@ -335,6 +336,7 @@ public final class HTTPServerConnection: ByteStreamDelegate {
 
     private func hand(to upgrade: Response.UpgradeHook, response: Response, exchange: Exchange) {
         var headers = response.headers
+        addDefaultHeaders(to: &headers)
         headers.replaceOrAdd(name: "Date", value: currentDate())
         headers.remove(name: "Content-Length")
         let bytes = HTTPResponseEncoder.encode(status: response.status, headers: headers, body: [])
@@ -361,6 +363,12 @@ public final class HTTPServerConnection: ByteStreamDelegate {
             method: exchange?.head.method, route: exchange?.pattern, status: status, responseBytes: bytes,
             durationMicroseconds: micros, requestID: exchange?.requestID ?? configuration.makeRequestID(),
             remoteAddress: stream.remoteAddress))
+    }
+
+    private func addDefaultHeaders(to headers: inout HTTPHeaders) {
+        for (name, value) in configuration.defaultResponseHeaders where !headers.contains(name) {
+            headers.add(name: name, value: value)
+        }
     }
 
     /// The `Date` value, formatted at most once per second.

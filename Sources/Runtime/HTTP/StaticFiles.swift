@@ -45,6 +45,12 @@ public struct StaticFiles: Sendable {
         }
     }
 
+    /// Stops serving every file whose URL path `isServed` refuses (a
+    /// directory may hold files that are not part of the site).
+    public mutating func serveOnly(_ isServed: (String) -> Bool) {
+        files = files.filter { isServed($0.key) }
+    }
+
     /// The response for a GET or HEAD of a known file, or nil.
     public func response(for head: HTTPRequestHead) -> Response? {
         var path = PercentDecoding.decode(head.path)

@@ -151,7 +151,7 @@ extension Database {
     /// restores. A copy that fails the check is deleted and the error thrown.
     public func verifiedBackup(to destinationPath: String) async throws {
         try await backup(to: destinationPath)
-        try await StorageThread.run(name: "yaguts.sqlite.verify") {
+        try await StorageThread.run(name: "sqlite.verify") {
             do {
                 try SQLiteBackup.verify(destinationPath)
             } catch {
@@ -159,6 +159,15 @@ extension Database {
                 throw error
             }
         }
+    }
+
+    /// Copies the database file at `sourcePath` to `destinationPath` without
+    /// ever creating, migrating or writing the source: it is opened read-only
+    /// and must exist (`DatabaseError.missing` otherwise). Safe while a server
+    /// has the database open. Blocks; call it from a command-line path.
+    public static func backup(from sourcePath: String, to destinationPath: String, busyTimeout: Duration = .seconds(5)) throws {
+        guard FileManager.default.fileExists(atPath: sourcePath) else { throw DatabaseError.missing(path: sourcePath) }
+        try SQLiteBackup.copy(from: sourcePath, to: destinationPath, busyTimeout: busyTimeout)
     }
 
     /// Offline restore: replaces the database at `databasePath` with the backup

@@ -99,10 +99,13 @@ public enum DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
     case walUnavailable(journalMode: String)
     /// A migration list is malformed (versions not positive and strictly increasing).
     case invalidMigrations(reason: String)
+    /// No database file where one must already exist (e.g. the source of a backup).
+    case missing(path: String)
 
     public var description: String {
         switch self {
         case .closed: "database is closed"
+        case .missing(let path): "no database at \(path)"
         case .databaseTooNew(let version, let supported):
             "database schema version \(version) is newer than this program supports (\(supported))"
         case .schemaMissing(let version, let required):

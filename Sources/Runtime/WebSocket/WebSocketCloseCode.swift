@@ -25,12 +25,14 @@ public struct WebSocketCloseCode: RawRepresentable, Hashable, Sendable, CustomSt
     public static let internalError = Self(1011)
 
     /// Whether a peer may put this code in a close frame: 1000–1003 and
-    /// 1007–1011 (defined by RFC 6455) and 3000–4999 (registered and private
-    /// use). 1004–1006 and 1015 are reserved or "never on the wire"; 1012–2999
-    /// are reserved for future RFCs, so a peer using them is out of protocol.
+    /// 1007–1011 (defined by RFC 6455), 1012–1014 (service restart, try again
+    /// later, bad gateway: registered with IANA since) and 3000–4999
+    /// (registered and private use). 1004–1006 and 1015 are reserved or "never
+    /// on the wire"; 1016–2999 are reserved for future RFCs, so a peer using
+    /// them is out of protocol.
     public var isValidInCloseFrame: Bool {
         switch rawValue {
-        case 1000...1003, 1007...1011, 3000...4999: true
+        case 1000...1003, 1007...1014, 3000...4999: true
         default: false
         }
     }

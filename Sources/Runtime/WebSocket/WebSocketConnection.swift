@@ -49,6 +49,10 @@ public final class WebSocketConnection: ByteStreamDelegate {
     /// connection ended without a close handshake.
     public var onClose: ((WebSocketCloseCode) -> Void)?
 
+    /// The peer was found too slow to read and is being closed with 1008
+    /// (called once, when that is decided; ``onClose`` follows later).
+    public var onSlowConsumer: (() -> Void)?
+
     private var decoder: WebSocketFrameDecoder
     private var assembler: WebSocketMessageAssembler
     private var leftover: [UInt8]
@@ -59,6 +63,17 @@ public final class WebSocketConnection: ByteStreamDelegate {
     private var lastReceivedAt: UInt64 = 0
     /// The heartbeat while open; the close deadline while closing.
     private var timer: (any LoopTimer)?
+
+    /// Frames waiting for the stream to take them (see ``enqueue(_:)``).
+    private var outbox: [SharedBytes] = []
+    private var outboxBytes = 0
+    /// Set when this side failed the connection: the TCP connection closes as
+    /// soon as the close frame has been handed to the kernel.
+    private var closesTransportWhenDrained = false
+
+    /// How much unsent data the stream itself may hold; beyond it frames wait
+    /// in the outbox, where they can still be dropped.
+    static let streamQueueTarget = 64 * 1024
 
     /// One ping frame shared by every connection.
     private static let pingFrame = WebSocketFrameEncoder.encode(opcode: .ping, payload: [UInt8]())
@@ -123,21 +138,66 @@ public final class WebSocketConnection: ByteStreamDelegate {
         close(code: .goingAway, reason: "server shutting down")
     }
 
-    /// Writes within the outbound bound, or closes the slow peer with 1008.
+    /// Queues a frame within the outbound bound, or fails the slow peer with 1008.
+    ///
+    /// Frames go to the stream only while it holds less than
+    /// ``streamQueueTarget`` unsent bytes; the rest wait in ``outbox``, whole,
+    /// so that a peer found too slow can have them dropped and hear its 1008
+    /// right behind the little the stream already holds.
     private func enqueue(_ frame: SharedBytes) {
-        guard stream.pendingWriteBytes + frame.count <= configuration.maxOutboundBytes else {
-            // The bytes already queued cannot be retracted; the close frame
-            // joins them, and the grace deadline aborts (dropping them all)
-            // unless the peer catches up and answers.
-            startClosing(code: .policyViolation, reason: "too slow to read", deadline: configuration.slowConsumerGrace)
+        guard stream.pendingWriteBytes + outboxBytes + frame.count <= configuration.maxOutboundBytes else {
+            dropSlowConsumer()
             return
         }
-        stream.write(frame)
+        if outbox.isEmpty && stream.pendingWriteBytes < Self.streamQueueTarget {
+            stream.write(frame)
+        } else {
+            outbox.append(frame)
+            outboxBytes += frame.count
+        }
+    }
+
+    /// Moves queued frames to the stream while it has room (after a drain).
+    private func feedStream(unbounded: Bool = false) {
+        var sent = 0
+        while sent < outbox.count && (unbounded || stream.pendingWriteBytes < Self.streamQueueTarget) {
+            stream.write(outbox[sent])
+            outboxBytes -= outbox[sent].count
+            sent += 1
+        }
+        outbox.removeFirst(sent)
+    }
+
+    private func dropOutbox() {
+        outbox.removeAll()
+        outboxBytes = 0
+    }
+
+    /// The peer stopped reading: its queued messages are dropped (they would
+    /// only delay the close), a close 1008 goes right behind what the stream
+    /// already holds, and the peer gets ``WebSocketConfiguration/slowConsumerGrace``
+    /// to read it before the TCP connection is aborted.
+    private func dropSlowConsumer() {
+        guard state == .open else { return }
+        dropOutbox()
+        state = .closing
+        closeCode = .policyViolation
+        closesTransportWhenDrained = true
+        onSlowConsumer?()
+        stream.write(WebSocketFrameEncoder.encodeClose(code: .policyViolation, reason: "too slow to read"))
+        if stream.pendingWriteBytes == 0 {
+            timer?.cancel()
+            timer = nil
+            stream.close(.graceful)
+        } else {
+            armTimer(after: configuration.slowConsumerGrace)
+        }
     }
 
     private func startClosing(code: WebSocketCloseCode, reason: String, deadline: Duration) {
         eventLoop.assertInEventLoop()
         guard state == .open else { return }
+        feedStream(unbounded: true)
         state = .closing
         closeCode = code
         stream.write(WebSocketFrameEncoder.encodeClose(code: code, reason: reason))
@@ -197,6 +257,7 @@ public final class WebSocketConnection: ByteStreamDelegate {
             break  // Receiving it already counted as activity.
         case .close(let payload):
             // Peer-initiated: echo its code, then close TCP first, as a server should (RFC 6455 §7.1.1).
+            feedStream(unbounded: true)
             state = .closing
             closeCode = payload.code ?? .noStatusReceived
             let echo = payload.code.map { WebSocketFrameEncoder.encodeClose(code: $0) }
@@ -207,13 +268,22 @@ public final class WebSocketConnection: ByteStreamDelegate {
         }
     }
 
-    /// Fails the connection (RFC 6455 §7.1.7) with the error's close code.
+    /// Fails the connection (RFC 6455 §7.1.7): sends the error's close code
+    /// and closes the TCP connection right after it, without waiting for the
+    /// peer's close (a server closes first, §7.1.1). Queued messages are
+    /// dropped: the peer broke the protocol, they are moot.
     private func protocolViolation(_ error: WebSocketProtocolError) {
         if state == .open {
-            close(code: error.code, reason: error.reason)
-        } else {
-            stream.close(.graceful)
+            dropOutbox()
+            state = .closing
+            closeCode = error.code
+            stream.write(WebSocketFrameEncoder.encodeClose(code: error.code, reason: error.reason))
+            // The stream flushes the frame, then sends FIN; its own flush
+            // deadline bounds a peer that reads nothing.
+            timer?.cancel()
+            timer = nil
         }
+        stream.close(.graceful)
     }
 
     // MARK: - ByteStreamDelegate
@@ -223,7 +293,14 @@ public final class WebSocketConnection: ByteStreamDelegate {
         stream.close(.graceful)
     }
 
-    public func streamDidDrain(_ stream: any ByteStream) {}
+    public func streamDidDrain(_ stream: any ByteStream) {
+        if state == .open {
+            feedStream()
+        } else if state == .closing && closesTransportWhenDrained {
+            // The 1008 close frame is out: close TCP first, as the failing side.
+            stream.close(.graceful)
+        }
+    }
 
     public func streamDidClose(_ stream: any ByteStream) {
         finish()
@@ -239,6 +316,7 @@ public final class WebSocketConnection: ByteStreamDelegate {
         self.onClose = nil
         onText = nil
         onBinary = nil
+        onSlowConsumer = nil
         onClose?(code)
     }
 

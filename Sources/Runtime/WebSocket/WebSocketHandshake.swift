@@ -53,12 +53,25 @@ public enum WebSocketHandshake {
         Base64.encode(SHA1.hash(Array((key + guid).utf8)))
     }
 
-    /// Checks an upgrade request. Token lists (`Connection: keep-alive, Upgrade`)
-    /// are matched case-insensitively; the key must be base64 of exactly 16
-    /// bytes. A missing version is a bad request; a present but unsupported
-    /// one asks the client to retry with 13 (426).
+    /// Checks an upgrade request with a single key field (see the full form).
     public static func validate(method: String, upgrade: String?, connection: String?, key: String?, version: String?) -> Result {
+        validate(method: method, isHTTP11OrLater: true, upgrade: upgrade, connection: connection,
+                 keys: key.map { [$0] } ?? [], version: version)
+    }
+
+    /// Checks an upgrade request. It must be a GET in HTTP/1.1 or later
+    /// (§4.1; an HTTP/1.0 request is a bad request) with exactly one
+    /// `Sec-WebSocket-Key` field (§4.2.1: `keys` holds every field's value).
+    /// Token lists (`Connection: keep-alive, Upgrade`) are matched
+    /// case-insensitively; the key must be base64 of exactly 16 bytes. A
+    /// missing version is a bad request; a present but unsupported one asks
+    /// the client to retry with 13 (426).
+    public static func validate(method: String, isHTTP11OrLater: Bool, upgrade: String?, connection: String?,
+                                keys: [String], version: String?) -> Result {
         guard method == "GET" else { return .badRequest(reason: "WebSocket upgrade requires GET") }
+        guard isHTTP11OrLater else { return .badRequest(reason: "WebSocket upgrade requires HTTP/1.1") }
+        guard keys.count <= 1 else { return .badRequest(reason: "more than one Sec-WebSocket-Key") }
+        let key = keys.first
         guard let upgrade, containsToken("websocket", in: upgrade) else {
             return .badRequest(reason: "missing Upgrade: websocket")
         }

@@ -56,4 +56,16 @@ import Testing
         #expect(result.responseHeaders.count == 1)
         #expect(result.responseHeaders.first?.name == "Sec-WebSocket-Version" && result.responseHeaders.first?.value == "13")
     }
+
+    @Test func http10UpgradeIsRefused() {
+        let result = WebSocketHandshake.validate(method: "GET", isHTTP11OrLater: false, upgrade: "websocket",
+                                                 connection: "Upgrade", keys: [Self.key], version: "13")
+        #expect(result.status == 400)
+    }
+
+    @Test func twoKeysAreRefused() {
+        let result = WebSocketHandshake.validate(method: "GET", isHTTP11OrLater: true, upgrade: "websocket",
+                                                 connection: "Upgrade", keys: [Self.key, Self.key], version: "13")
+        #expect(result.status == 400)
+    }
 }

@@ -66,7 +66,7 @@ import Testing
         slow.connection.send(frame: message)
         fast.connection.send(frame: message)
         #expect(slow.connection.state == .closing)
-        #expect(slow.stream.pendingWriteBytes < 1 << 20, "the message over the bound was not queued")
+        #expect(slow.stream.pendingWriteBytes < 400_000, "queued messages were dropped; only the one the stream held and the close remain")
         // More broadcasts: the slow one drops them, the fast one keeps receiving.
         for _ in 0..<3 {
             slow.connection.send(frame: message)
@@ -91,8 +91,23 @@ import Testing
         let frames = try h.output()
         #expect(frames.map(\.opcode) == [.binary, .close])
         #expect(frames.last.flatMap(TestClient.closeCode) == 1008)
-        h.receive(TestClient.close(code: 1008))
+        // Once the close is out, the server closes TCP first, without waiting.
         #expect(!h.stream.isOpen && h.stream.closeMode == .graceful)
+        #expect(h.closes == [.policyViolation])
+    }
+
+    /// Messages queued behind a slow peer are dropped when it is found too
+    /// slow, so its 1008 arrives right after what the stream already held.
+    @Test func slowConsumerHearsTheCloseBeforeQueuedMessages() throws {
+        let h = WebSocketHarness(configuration: WebSocketConfiguration(maxOutboundBytes: 500_000))
+        h.stream.peerReads = false
+        let message = WebSocketFrameEncoder.encode(opcode: .binary, payload: [UInt8](repeating: 3, count: 100_000))
+        for _ in 0..<5 { h.connection.send(frame: message) }
+        #expect(h.connection.state == .closing)
+        h.stream.peerReadsAll()
+        let frames = try h.output()
+        #expect(frames.map(\.opcode) == [.binary, .close], "the four queued messages were dropped")
+        #expect(frames.last.flatMap(TestClient.closeCode) == 1008)
         #expect(h.closes == [.policyViolation])
     }
 

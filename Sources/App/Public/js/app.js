@@ -27,22 +27,14 @@ import { renderRecipes } from './views/recipes.js';
 import { renderWebhooks } from './views/webhooks.js';
 import { renderAudit } from './views/audit.js';
 
-const TOKEN_KEY = 'yaguts.token';
-
-/** The bearer token: sessionStorage (survives reload, not the tab), memory if storage is refused. */
+/**
+ * The browser keeps no bearer token at all: the server's HttpOnly session
+ * cookie authenticates every request, so a script injected into the page has
+ * no token to steal. (Drops any token an older version left in sessionStorage.)
+ */
 function createTokenStore() {
-  let memory = null;
-  return {
-    get() {
-      try { return sessionStorage.getItem(TOKEN_KEY) ?? memory; } catch { return memory; }
-    },
-    set(token) {
-      memory = token;
-      try {
-        if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
-      } catch { /* memory only */ }
-    },
-  };
+  try { sessionStorage.removeItem('yaguts.token'); } catch { /* storage refused */ }
+  return { get: () => null, set: () => {} };
 }
 
 const i18n = createI18n({ storage: safeLocalStorage(), preferred: navigator.language });
@@ -173,8 +165,8 @@ window.addEventListener('hashchange', route);
 
 async function boot() {
   applyLanguage();
-  // A token in this tab, or only the HttpOnly cookie after a reload: /config
-  // tells who is signed in (null, not a 401, when nobody is) and whether the
+  // Only the HttpOnly cookie, if the browser holds a live one: /config tells
+  // who is signed in (null, not a 401, when nobody is) and whether the
   // simulator is on. No page probes anything.
   try {
     ctx.config = await ctx.api.config();
