@@ -44,9 +44,8 @@ extension Dispenser {
 
 extension Dispenser {
     /// Notes a progress post's time; returns whether the job should abort.
-    func progressPosted(jobID: Int64) async throws -> Bool {
+    func progressPosted(jobID: Int64) {
         progressTimes.record(jobID: jobID, at: Timestamp.now())
-        return try await database.read { try JobLifecycleQueries.abortRequested($0, jobID: jobID) }
     }
 
     func abortedRunningJob(deviceID: Int64) async throws -> Int64? {

@@ -40,6 +40,8 @@ public actor JobActor: SerializingActor {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private var definition: (deviceID: Int64, items: [JobItem])?
     private var settled: (report: String, result: CompletionResult)?
+    /// A user asked the device to stop (read with the job, then told by ``abortWasRequested()``).
+    private var abortRequested = false
     /// The job was seen running (it can only leave that state by settling).
     private var seenRunning = false
 
@@ -62,6 +64,7 @@ public actor JobActor: SerializingActor {
             throw DomainError.notFound("No such job.")
         }
         definition = (record.job.deviceId, record.job.items)
+        abortRequested = abortRequested || record.job.abortRequested
         if settled == nil, let report = record.reportJSON, let resultJSON = record.resultJSON {
             settled = (report, try WireJSON.decode(CompletionResult.self, from: resultJSON))
         }
@@ -127,20 +130,27 @@ public actor JobActor: SerializingActor {
         return result
     }
 
+    /// The abort request was recorded durably: the next progress answer says so.
+    public func abortWasRequested() {
+        abortRequested = true
+    }
+
     /// A live progress event: validated, broadcast, never stored. Ignored once
-    /// the job is finished.
-    public func progress(deviceID: Int64, report: ProgressReport) async throws {
+    /// the job is finished. Returns whether a user asked the device to abort
+    /// (from memory: the device's progress post costs no database read).
+    @discardableResult
+    public func progress(deviceID: Int64, report: ProgressReport) async throws -> Bool {
         try await exclusively {
             // Running is the one state that can still change under us (to
             // settled, which `settled` records): read the status until seen.
             if !seenRunning && settled == nil {
                 let status = try await load().job.status
                 guard definition?.deviceID == deviceID else { throw DomainError.notFound("No such job.") }
-                if try ProgressRules.admit(status: status) == .ignore { return }
+                if try ProgressRules.admit(status: status) == .ignore { return abortRequested }
                 seenRunning = true
             }
             guard let definition, definition.deviceID == deviceID else { throw DomainError.notFound("No such job.") }
-            if settled != nil { return }
+            if settled != nil { return abortRequested }
             var fields: [String: FieldProblem] = [:]
             if report.position < 0 || report.position >= definition.items.count {
                 fields["position"] = .noSuchPosition(report.position)
@@ -153,6 +163,7 @@ public actor JobActor: SerializingActor {
             }
             if !fields.isEmpty { throw DomainError.invalid(message: "The progress report does not match the job.", fields: fields) }
             await feed.publish(.progress(jobID: jobID, report), isFinal: false)
+            return abortRequested
         }
     }
 

@@ -22,10 +22,11 @@ public struct DeviceProtocol: Sendable {
     @discardableResult
     public func progress(_ device: DeviceIdentity, jobID: Int64, report: ProgressReport) async throws -> Bool {
         await dispenser.deviceSeen(device)
-        try await dispenser.withJob(jobID, device: device.deviceID) {
+        let abort = try await dispenser.withJob(jobID, device: device.deviceID) {
             try await $0.progress(deviceID: device.deviceID, report: report)
         }
-        return try await dispenser.progressPosted(jobID: jobID)
+        dispenser.progressPosted(jobID: jobID)
+        return abort
     }
 
     /// Settles the job (durably) or replays the recorded result. `canonical`

@@ -19,6 +19,8 @@ extension JobService {
             let hint = status == .pending ? " A pending job is cancelled instead." : ""
             throw DomainError.conflict(code: "job_not_running", message: "Only a running job can be aborted (it is \(status.rawValue)).\(hint)")
         case .recorded(let job):
+            // A live JobActor answers the device's progress from memory.
+            await dispenser.jobActors.existing(id)?.abortWasRequested()
             return dispenser.userView(job)
         }
     }

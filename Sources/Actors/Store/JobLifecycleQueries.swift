@@ -43,12 +43,6 @@ enum JobLifecycleQueries {
         return .recorded(try JobQueries.job(db, id: jobID)!.job)
     }
 
-    /// Whether a user asked to abort this job.
-    static func abortRequested(_ db: SQLiteConnection, jobID: Int64) throws -> Bool {
-        try db.queryOne("SELECT abort_requested_at IS NOT NULL FROM jobs WHERE id = ?", jobID,
-                        map: { try $0.get(0) as Bool }) ?? false
-    }
-
     /// The device's running job that a user asked to abort, if any.
     static func abortedRunningJob(_ db: SQLiteConnection, deviceID: Int64) throws -> Int64? {
         try db.queryOne("""
