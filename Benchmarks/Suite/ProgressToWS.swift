@@ -72,7 +72,7 @@ enum ProgressToWS {
             let tag = Int64(index + 1)
             scheduled.withLock { $0[tag] = at }
             let request = HTTPClientConnection.encode(
-                method: "POST", path: "/devices/me/jobs/\(job)/progress", host: bench.clients.endpoint.description,
+                method: "POST", path: "/devices/me/jobs/\(job)/progress", host: bench.clients.endpoint.authority,
                 headers: device.auth,
                 body: DeviceSession.progressBody(position: 0, frasco: 0, status: "dispensing", dispensedMg: tag))
             device.client.loop.execute {

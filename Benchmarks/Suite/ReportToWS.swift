@@ -84,7 +84,7 @@ enum ReportToWS {
                 let device = devices[index]
                 let job = round[index]!.job
                 scheduled.withLock { $0[job] = at }
-                device.fireComplete(job: job, body: body, host: bench.clients.endpoint.description,
+                device.fireComplete(job: job, body: body, host: bench.clients.endpoint.authority,
                                     onWrite: { sendLag.record(monotonicNanos() &- at) }) { problem in
                     httpLatency.record(monotonicNanos() &- at)
                     replies.withLock { $0 += 1 }

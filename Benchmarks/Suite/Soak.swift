@@ -216,7 +216,7 @@ enum Soak {
             run.inFlight.add(1, ordering: .relaxed)
             staged.scheduledAt.store(at, ordering: .releasing)
             run.noteSilentTraffic(staged.device)
-            devices[staged.device].fireComplete(job: staged.job, body: body, host: bench.clients.endpoint.description) { problem in
+            devices[staged.device].fireComplete(job: staged.job, body: body, host: bench.clients.endpoint.authority) { problem in
                 if let problem { run.fail(problem) } else { run.partDone(staged) }
             }
         }

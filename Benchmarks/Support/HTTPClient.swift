@@ -24,6 +24,8 @@ public struct ServerEndpoint: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "http://\(host):\(port)" }
+    /// `HOST:PORT`, what a request's `Host` field carries (RFC 9112 §3.2).
+    public var authority: String { "\(host):\(port)" }
 }
 
 /// An async HTTP client over one keep-alive connection that reconnects on
