@@ -225,6 +225,19 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     @staticmethod
+    def attempt_record(device, report):
+        """The attempt as the real server answers it (docs/api.md §12): ~300 bytes
+        plus the error, so a device that buffers the 202's body is caught here."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        result = report.get("state") in ("confirmed", "failed", "rolled_back")
+        fw = next((f for f in STATE["firmware"].values() if f["version"] == report.get("version")), None)
+        return {"deadline_at": now, "device_id": device["id"], "error": report.get("error"),
+                "finished_at": now if result else None, "firmware_id": fw["id"] if fw else None,
+                "from_version": device["fw_version"], "id": len(device["fw_attempts"]),
+                "rollout_id": None, "started_at": now, "state": report.get("state"), "updated_at": now,
+                "version": report.get("version")}
+
+    @staticmethod
     def public_device(dev):
         out = {k: dev[k] for k in ("id", "name", "fw_version", "frascos")}
         out["fw_attempts"] = dev.get("fw_attempts", [])
@@ -245,7 +258,8 @@ class Handler(BaseHTTPRequestHandler):
                 if body.get("state") == "confirmed":
                     device["fw_version"] = body.get("version")
                 save()
-            return self.reply(202, {})
+                attempt = self.attempt_record(device, body)
+            return self.reply(202, {"attempt": attempt})
         if method == "POST" and path == "/devices/me/heartbeat":
             with LOCK:
                 device["fw_version"] = body.get("fw_version") or device["fw_version"]
