@@ -252,8 +252,11 @@ bool OtaAgent::sendStatus() {
   const size_t length = writeFirmwareStatus(statusVersion_, statusState_,
                                             statusError_[0] == '\0' ? nullptr : statusError_, body_,
                                             sizeof body_);
+  // Only the status matters; the 202's body (the server's attempt record,
+  // ~300 bytes plus the error text) is not read, so its size cannot turn a
+  // delivered report into a retry loop.
   const HttpResult result = ports_.http.request(HttpMethod::Post, "/devices/me/firmware/status", body_,
-                                                length, reply_, sizeof reply_, config_.requestTimeoutMs);
+                                                length, nullptr, 0, config_.requestTimeoutMs);
   // 2xx taken; 4xx will never be taken (an older server without the route
   // answers 404): either way it is done. Network errors and 5xx: later.
   if (result.status < 200 || result.status >= 500) {

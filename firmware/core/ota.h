@@ -133,7 +133,6 @@ class OtaAgent final : DownloadSink {
   const char* statusState_ = "";
   char statusError_[96] = {};
   char body_[256];
-  char reply_[256];
   char line_[160];
 };
 

@@ -60,6 +60,9 @@ struct HttpResult {
 /// base URL and adds `Authorization: Bearer <device token>` and, with a body,
 /// `Content-Type: application/json`.
 struct HttpClient {
+  /// A null `response` means the caller needs only the status: the body is
+  /// read and dropped (a firmware status report's 202 carries the server's
+  /// whole attempt record, longer than any buffer the device would spare).
   virtual HttpResult request(HttpMethod method, const char* path, const char* body,
                              size_t bodyLength, char* response, size_t responseCapacity,
                              uint32_t timeoutMs) = 0;

@@ -119,6 +119,7 @@ HttpResult FakeServer::request(HttpMethod method, const char* path, const char* 
     }
     clock_.sleepMs(slowMs);
   }
+  if (response == nullptr) return {status, 0};
   if (reply.size() > capacity) return {kHttpResponseTooLarge, 0};
   if (!reply.empty()) std::memcpy(response, reply.data(), reply.size());
   return {status, reply.size()};
@@ -188,6 +189,13 @@ int FakeServer::handle(HttpMethod method, const std::string& path, const std::st
       else if (name == "error" && r.readString(&value)) error.assign(value.data, value.length);
     }
     firmwareStatuses.push_back(state + " " + version + (error.empty() ? "" : " " + error));
+    // The real server answers with the attempt as stored (docs/api.md §12):
+    // ~300 bytes plus the error text, more than a device would buffer.
+    *reply = "{\"attempt\":{\"deadline_at\":\"2024-01-01T00:15:00.000Z\",\"device_id\":1,\"error\":" +
+             (error.empty() ? std::string("null") : "\"" + error + "\"") +
+             ",\"finished_at\":null,\"firmware_id\":1,\"from_version\":\"1.0.0\",\"id\":" +
+             std::to_string(firmwareStatuses.size()) + ",\"rollout_id\":1,\"started_at\":\"2024-01-01T00:00:00.000Z\","
+             "\"state\":\"" + state + "\",\"updated_at\":\"2024-01-01T00:00:00.000Z\",\"version\":\"" + version + "\"}}";
     return 202;
   }
   const std::string prefix = "/devices/me/jobs/";

@@ -146,6 +146,7 @@ HttpResult parseHttpResponse(const std::string& raw, bool complete, char* body, 
     if (!complete) return {kHttpTimeout, 0};
     payload = raw.substr(start);
   }
+  if (body == nullptr) return {status, 0};
   if (payload.size() > capacity) return {kHttpResponseTooLarge, 0};
   if (!payload.empty()) std::memcpy(body, payload.data(), payload.size());
   return {status, payload.size()};

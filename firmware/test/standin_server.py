@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlparse
 LOCK = threading.Condition()
 STATE = {"users": {}, "devices": {}, "jobs": {}, "firmware": {}, "rollouts": [], "next_id": 1}
 DATA = None
+RESULTS = ("confirmed", "failed", "rolled_back")  # the device-reported states that end an attempt
 
 
 def save():
@@ -220,9 +221,34 @@ class Handler(BaseHTTPRequestHandler):
                 fw = STATE["firmware"][str(rollout["firmware_id"])]
                 if fw["version"] == running_version:
                     return None
+                # As the real server (docs/api.md §12, rule 4): once the device's
+                # attempt in this rollout reached a result, the rollout offers
+                # nothing more to it (a newer rollout can).
+                if device.get("rollout_states", {}).get(str(rollout["id"])) in RESULTS:
+                    return None
                 return {"version": fw["version"], "url": f"/devices/me/firmware/{fw['id']}",
                         "sha256": fw["sha256"], "size": fw["size"], "signature": fw["signature"]}
         return None
+
+    @staticmethod
+    def rollout_for(device, version):
+        """The newest active rollout that includes the device and targets `version`."""
+        return next((r for r in reversed(STATE["rollouts"]) if r["status"] == "active"
+                     and device["id"] in r["device_ids"]
+                     and STATE["firmware"][str(r["firmware_id"])]["version"] == version), None)
+
+    @staticmethod
+    def attempt_record(device, report, rollout):
+        """The attempt as the real server answers it (docs/api.md §12): ~300 bytes
+        plus the error, so a device that buffers the 202's body is caught here."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        result = report.get("state") in RESULTS
+        fw = next((f for f in STATE["firmware"].values() if f["version"] == report.get("version")), None)
+        return {"deadline_at": now, "device_id": device["id"], "error": report.get("error"),
+                "finished_at": now if result else None, "firmware_id": fw["id"] if fw else None,
+                "from_version": device["fw_version"], "id": len(device["fw_attempts"]),
+                "rollout_id": rollout["id"] if rollout else None, "started_at": now, "state": report.get("state"), "updated_at": now,
+                "version": report.get("version")}
 
     @staticmethod
     def public_device(dev):
@@ -242,10 +268,14 @@ class Handler(BaseHTTPRequestHandler):
         if method == "POST" and path == "/devices/me/firmware/status":
             with LOCK:
                 device.setdefault("fw_attempts", []).append(body)
+                rollout = self.rollout_for(device, body.get("version"))
+                if rollout is not None:  # the real server links the attempt to that rollout
+                    device.setdefault("rollout_states", {})[str(rollout["id"])] = body.get("state")
                 if body.get("state") == "confirmed":
                     device["fw_version"] = body.get("version")
                 save()
-            return self.reply(202, {})
+                attempt = self.attempt_record(device, body, rollout)
+            return self.reply(202, {"attempt": attempt})
         if method == "POST" and path == "/devices/me/heartbeat":
             with LOCK:
                 device["fw_version"] = body.get("fw_version") or device["fw_version"]

@@ -85,6 +85,23 @@ TEST(ota_downloads_with_resume_installs_and_confirms) {
   CHECK_EQ(d.server.firmwareStatuses.size(), statuses);
 }
 
+TEST(ota_second_update_follows_a_confirmed_one_and_each_status_is_posted_once) {
+  // The server answers each status with its attempt record (~300 bytes, more
+  // than a reply buffer): a device that needed the body re-posted "confirmed"
+  // for ever and never took the next offer.
+  Device d;
+  publish(d, "2.0.0", makeImage("2.0.0", 5000));
+  d.boot();
+  CHECK(d.runUntil([&] { return d.slots.confirmations == 1 && hasStatus(d, "confirmed 2.0.0"); }, 400));
+  publish(d, "2.1.0", makeImage("2.1.0", 5000));
+  CHECK(d.runUntil([&] { return d.slots.confirmations == 2 && hasStatus(d, "confirmed 2.1.0"); }, 400));
+  CHECK(d.slots.running == "2.1.0");
+  for (const char* status : {"downloading 2.0.0", "verified 2.0.0", "installing 2.0.0", "confirmed 2.0.0",
+                             "downloading 2.1.0", "verified 2.1.0", "installing 2.1.0", "confirmed 2.1.0"}) {
+    CHECK_EQ(std::count(d.server.firmwareStatuses.begin(), d.server.firmwareStatuses.end(), status), 1);
+  }
+}
+
 TEST(ota_tampered_image_is_refused_and_not_retried_at_once) {
   Device d;
   std::vector<uint8_t> image = makeImage("2.0.0", 5000);

@@ -108,6 +108,12 @@ yaguts::HttpResult ArduinoHttp::request(yaguts::HttpMethod method, const char* p
       delay(1);
       continue;
     }
+    if (response == nullptr) {  // only the status is wanted: drop the body
+      uint8_t drop[64];
+      const size_t want = static_cast<size_t>(available) < sizeof drop ? static_cast<size_t>(available) : sizeof drop;
+      length += stream->readBytes(drop, want);
+      continue;
+    }
     if (length >= capacity) {
       http.end();
       return {yaguts::kHttpResponseTooLarge, 0};
@@ -117,7 +123,7 @@ yaguts::HttpResult ArduinoHttp::request(yaguts::HttpMethod method, const char* p
     length += stream->readBytes(response + length, want);
   }
   http.end();
-  return {status, length};
+  return {status, response == nullptr ? 0 : length};
 }
 
 yaguts::HttpResult ArduinoHttp::download(const char* path, uint32_t from, yaguts::DownloadSink& sink,

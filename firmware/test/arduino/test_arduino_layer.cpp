@@ -141,6 +141,11 @@ TEST(arduino_http_sends_token_and_streams_the_body) {
   char small[8];
   CHECK_EQ(http.request(yaguts::HttpMethod::Post, "/devices/me/heartbeat", "{}", 2, small, sizeof small, 1000).status,
            yaguts::kHttpResponseTooLarge);
+  // No buffer: only the status is wanted, the body (however long) is dropped.
+  const yaguts::HttpResult statusOnly =
+      http.request(yaguts::HttpMethod::Post, "/devices/me/heartbeat", "{}", 2, nullptr, 0, 1000);
+  CHECK_EQ(statusOnly.status, 200);
+  CHECK_EQ(statusOnly.bodyLength, 0u);
   fake::wifiStatus = WL_DISCONNECTED;
   CHECK_EQ(http.request(yaguts::HttpMethod::Get, "/x", nullptr, 0, body, sizeof body, 1000).status,
            yaguts::kHttpTransportError);
