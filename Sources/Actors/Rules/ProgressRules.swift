@@ -2,8 +2,8 @@ public import Runtime
 
 /// When a device's progress event is taken. Only a running job takes
 /// progress: a pending job has not been handed to the device, and a
-/// cancelled or expired one never will be, so events for them are refused (409
-/// `job_not_running`) rather than broadcast as if it ran. A job that finished
+/// cancelled or expired one never will be, so events for them are refused as a conflict
+/// (`job_not_running`) rather than broadcast as if it ran. A job that finished
 /// by a completion report accepts late progress and ignores it (the device
 /// may still be flushing events it queued before its report).
 public enum ProgressRules {

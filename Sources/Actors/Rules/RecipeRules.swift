@@ -39,7 +39,7 @@ public enum RecipeRules {
     }
 
     /// A recipe's items on a device: each ingredient must name exactly one
-    /// frasco (else 422 naming it); amounts are multiplied by `servings`; a
+    /// frasco (else invalid, naming it); amounts are multiplied by `servings`; a
     /// frasco whose stock is below what the job needs gives a warning.
     public static func resolve(_ recipe: Recipe, servings: Int, frascos: [Frasco])
         throws(DomainError) -> (items: [JobRules.NewItem], warnings: [JobWarning]) {

@@ -22,7 +22,7 @@ extension DeviceService {
         return try await device(userID: userID, id: id)
     }
 
-    /// Removes the device (409 while it runs a job; its pending jobs are cancelled).
+    /// Removes the device (refused while it runs a job; its pending jobs are cancelled).
     public func remove(userID: Int64, id: Int64) async throws {
         let unusable = AccountService.hash(SecureRandom.token())
         switch try await dispenser.database.write({

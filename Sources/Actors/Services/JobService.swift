@@ -26,11 +26,15 @@ public struct JobService: Sendable {
     }
 
     /// ``create`` with the warnings a recipe job may carry (shortages).
+    /// The longest idempotency key kept (characters).
+    public static let maxIdempotencyKeyLength = 200
+
     public func createWithWarnings(userID: Int64, request: NewJob, idempotencyKey: String?) async throws
         -> (job: Job, replayed: Bool, warnings: [JobWarning]) {
-        if let key = idempotencyKey, key.isEmpty || key.count > 200 {
-            throw DomainError.invalid(message: "The Idempotency-Key header is not valid.",
-                                      fields: ["Idempotency-Key": .length(1, 200)])
+        // Callers check the key where it comes from (and name it so); this is the domain's own guard.
+        if let key = idempotencyKey, key.isEmpty || key.count > Self.maxIdempotencyKeyLength {
+            throw DomainError.invalid(message: "The idempotency key is not valid.",
+                                      fields: ["idempotency_key": .length(1, Int64(Self.maxIdempotencyKeyLength))])
         }
         let canonical = try WireJSON.encodeString(request)
         let deviceID = request.deviceId
@@ -46,7 +50,7 @@ public struct JobService: Sendable {
             if let key = idempotencyKey, let existing = try JobQueries.job(db, userID: userID, idempotencyKey: key) {
                 guard existing.requestJSON == canonical else {
                     throw DomainError.conflict(code: "idempotency_key_reused",
-                                               message: "This Idempotency-Key was used with a different request.")
+                                               message: "This idempotency key was used with a different request.")
                 }
                 return (existing.job, true, [])
             }

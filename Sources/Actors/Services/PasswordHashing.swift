@@ -7,7 +7,7 @@ import Runtime
 /// never on an event loop nor on Swift's cooperative pool (it would starve
 /// the actors), and bounds how many are admitted at once: one running per
 /// core plus one waiting per core. Past that, a log-in flood is refused at
-/// once (``DomainError/busy(_:)``, 503 with `Retry-After`) instead of queuing
+/// once (``DomainError/busy(_:)``: the caller is told to retry shortly) instead of queuing
 /// without limit and growing memory and latency for everyone.
 public final class PasswordHashing: Sendable {
     public let capacity: Int

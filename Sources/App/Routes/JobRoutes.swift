@@ -12,6 +12,10 @@ enum JobRoutes {
         router.post("/jobs", app.userRoute { request, user in
             let body = try WireCoding.decode(JobService.NewJob.self, from: request)
             let key = request.headers["Idempotency-Key"]
+            if let key, key.isEmpty || key.count > JobService.maxIdempotencyKeyLength {
+                throw HTTPError.invalidFields(["Idempotency-Key": .length(1, Int64(JobService.maxIdempotencyKeyLength))],
+                                              message: "The Idempotency-Key header is not valid.")
+            }
             let (job, replayed, warnings) = try await app.jobs.createWithWarnings(userID: user.id, request: body, idempotencyKey: key)
             var headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
             if replayed { headers.add(name: "Idempotent-Replayed", value: "true") }

@@ -2,7 +2,7 @@
 /// `convertToSnakeCase` / `convertFromSnakeCase` so a type decodes from the
 /// same keys `JSONEncoder` would write for it.
 enum JSONKeyConversion {
-    /// `frascoIndex` → `frasco_index`, `myURLValue` → `my_url_value`, and
+    /// `itemCount` → `item_count`, `myURLValue` → `my_url_value`, and
     /// Foundation's own odd cases (`ID` → `i_d`): the same word-splitting
     /// algorithm, step for step.
     static func snakeCase(_ key: String) -> String {
@@ -31,7 +31,7 @@ enum JSONKeyConversion {
         return words.map { String(characters[$0]).lowercased() }.joined(separator: "_")
     }
 
-    /// `frasco_index` → `frascoIndex`: used only for `allKeys`.
+    /// `item_count` → `itemCount`: used only for `allKeys`.
     static func camelCase(_ key: String) -> String {
         guard let first = key.firstIndex(where: { $0 != "_" }) else { return key }
         let last = key.lastIndex(where: { $0 != "_" })!

@@ -2,7 +2,7 @@
 /// parse a request body needs, with no second pass through Foundation.
 ///
 /// Behaves like `JSONDecoder` where callers can see it: keys may be matched
-/// in snake_case (`frasco_index` for the property `frascoIndex`, exactly the
+/// in snake_case (`item_count` for the property `itemCount`, exactly the
 /// name `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase` would write);
 /// errors are `DecodingError`s whose `codingPath` names the failing field; a
 /// number decodes into an integer type only when its value is an integer in
