@@ -72,23 +72,23 @@ def test_telemetry_is_kept_per_device_and_owned(server, api, user, other_user):
 
 def test_csv_exports_quote_per_rfc4180(server, api, user):
     device = api.device(user, frascos=2, stock={0: 10_000, 1: 500})
-    assert api.put(f"/devices/{device.id}/frascos/0", {"ingredient": 'Sal, "grosso"\nfino', "capacity_mg": None},
+    assert api.put(f"/devices/{device.id}/frascos/0", {"ingredient": 'Sal, "grosso"', "capacity_mg": None},
                    who=user).status == 200
-    adjusted = api.post(f"/devices/{device.id}/frascos/1/adjust", {"stock_mg": 400, "note": "=HYPERLINK(\"x\")"}, who=user)
+    adjusted = api.post(f"/devices/{device.id}/frascos/1/adjust", {"stock_mg": 400, "note": "=HYPERLINK(\"x\")\nline 2"}, who=user)
     assert adjusted.status == 200
     job = api.job(user, device, [(0, 1_000), (1, 100)])
     assert api.next_job(device).status == 200
     assert api.complete(device, job["id"], [log(0, 0, "ok", 1_000), log(1, 1, "failed", 0, error="clog")]).status == 200
     reply = api.get(f"/devices/{device.id}/stock/movements.csv", who=user)
     assert reply.status == 200 and reply.header("content-type").startswith("text/csv")
-    assert b"\r\n" in reply.body and b'"Sal, ""grosso""\nfino"' in reply.body
+    assert b"\r\n" in reply.body and b'"Sal, ""grosso"""' in reply.body
     rows = list(csv.reader(io.StringIO(reply.body.decode(), newline="")))
     assert rows[0] == ["id", "at", "frasco_index", "ingredient", "delta_mg", "reason", "job_id", "note"]
     body = rows[1:]
     assert [(r[2], r[4], r[5]) for r in body] == [("0", "-1000", "dispense"), ("1", "-100", "adjust"),
                                                    ("1", "500", "refill"), ("0", "10000", "refill")]
-    assert body[0][3] == 'Sal, "grosso"\nfino' and body[0][6] == str(job["id"])
-    assert body[1][7] == "'=HYPERLINK(\"x\")"  # a formula is defused
+    assert body[0][3] == 'Sal, "grosso"' and body[0][6] == str(job["id"])
+    assert body[1][7] == "'=HYPERLINK(\"x\")\nline 2"  # a formula is defused; the line break survives quoted
     jobs = list(csv.reader(io.StringIO(api.get(f"/jobs.csv?device_id={device.id}", who=user).body.decode(), newline="")))
     assert jobs[0][:3] == ["id", "device_id", "status"]
     assert jobs[1][0] == str(job["id"]) and jobs[1][2] == "done_partial" and jobs[1][8:] == ["1100", "1000", "1"]

@@ -14,7 +14,7 @@ export const ERROR_CODES = Object.freeze([
   'unsupported_media_type', 'expectation_failed', 'invalid_fields', 'upgrade_required', 'rate_limited',
   'headers_too_large', 'internal_error', 'shutting_down', 'http_version_not_supported',
   'range_not_satisfiable', 'firmware_version_exists', 'firmware_in_use', 'rollout_not_active',
-  'job_expired', 'job_not_running', 'too_many_webhooks', 'low_stock',
+  'job_expired', 'job_not_running', 'busy', 'storage_full', 'storage_unavailable', 'too_many_webhooks', 'low_stock',
   // client-side: no answer at all, or an answer that is not JSON
   'network', 'bad_response',
 ]);
@@ -25,7 +25,7 @@ export const FIELD_CODES = Object.freeze([
   'type_number', 'type_array', 'type_object', 'integer_in_range', 'timestamp', 'positive_id', 'not_one_of',
   'out_of_range', 'at_least', 'at_most', 'length', 'min_length', 'max_length', 'max_bytes', 'min_items',
   'max_items', 'email', 'exceeds_capacity', 'above_capacity', 'below_stock', 'no_such_position',
-  'repeated_position', 'frasco_mismatch',
+  'repeated_position', 'frasco_mismatch', 'control_characters', 'no_nul',
 ]);
 
 /** Device error texts the server itself writes (simulator, missing report), translated. */
