@@ -16,6 +16,7 @@ struct FieldCodeTests {
         .minLength(10), .maxBytes(1024), .minItems(1), .maxItems(32),
         .email, .exceedsCapacity(fitsMg: 1), .aboveCapacity(capacityMg: 1), .belowStock(stockMg: 1),
         .noSuchPosition(0), .repeatedPosition(0), .frascoMismatch(position: 0, frascoIndex: 1),
+        DisplayText.problem, .noNul,
     ]
 
     /// Rows of the "Field codes" table: code → the values column.

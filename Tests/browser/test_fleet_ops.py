@@ -44,8 +44,9 @@ def server():
 
 
 def api_call(server, driver, method: str, path: str, body=None):
-    """Calls the API as the signed-in browser user (its bearer token lives in sessionStorage)."""
-    token = driver.execute_script("return sessionStorage.getItem('yaguts.token')")
+    """Calls the API as the signed-in browser user (its session is the HttpOnly cookie, which
+    the page's scripts cannot read but the test's driver can)."""
+    token = driver.get_cookie("yaguts_session")["value"]
     request = urllib.request.Request(server.url + path, method=method,
                                      data=json.dumps(body).encode() if body is not None else None,
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})

@@ -16,6 +16,8 @@ extension FieldProblem {
         FieldProblem(code: "below_stock", values: ["stock_mg": stockMg], message: "must be at least the stock, \(stockMg)")
     }
     public static let email = FieldProblem(code: "email", message: "must be an email address")
+    /// A password with a NUL: libcrypt's C strings would cut it there.
+    public static let noNul = FieldProblem(code: "no_nul", message: "must not contain NUL characters")
     public static func noSuchPosition(_ position: Int) -> FieldProblem {
         FieldProblem(code: "no_such_position", values: ["position": Int64(position)], message: "no item at position \(position)")
     }

@@ -128,7 +128,7 @@ public struct AccountService: Sendable {
     /// A NUL would be cut off by libcrypt's C strings (two passwords would hash
     /// the same), so it is refused outright, at registration and log-in alike.
     static func passwordProblem(_ password: String) -> FieldProblem? {
-        password.utf8.contains(0) ? FieldProblem(code: "no_nul", message: "must not contain NUL characters") : nil
+        password.utf8.contains(0) ? .noNul : nil
     }
 
     static func isPlausibleEmail(_ email: String) -> Bool {
