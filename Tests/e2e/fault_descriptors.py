@@ -46,14 +46,21 @@ def test_descriptor_exhaustion_keeps_existing_connections_and_recovers(server_fa
         pytest.skip(f"cannot lower the server's descriptor limit: {result.stderr.strip()}")
 
     # Far more clients than descriptors left.
+    outcomes = {"served": 0, "turned away": 0, "waiting": 0}
     flood = []
     for _ in range(60):
         sock = socket.socket()
         sock.settimeout(5)
-        sock.connect((server.host, server.port))  # the kernel completes it (backlog)
+        try:
+            sock.connect((server.host, server.port))  # the kernel completes it (backlog)
+        except OSError:
+            # A loop out of descriptors closes its listening socket for a moment
+            # (see TCPListener): connections queued there are reset. Turned away.
+            outcomes["turned away"] += 1
+            sock.close()
+            continue
         flood.append(sock)
     request = f"GET /healthz HTTP/1.1\r\nHost: {server.host}\r\n\r\n".encode()
-    outcomes = {"served": 0, "turned away": 0, "waiting": 0}
     for sock in flood:
         try:
             sock.sendall(request)
@@ -65,7 +72,7 @@ def test_descriptor_exhaustion_keeps_existing_connections_and_recovers(server_fa
         except OSError:
             outcomes["turned away"] += 1
     assert server.fd_count() <= limit
-    assert outcomes["served"] < len(flood), f"the limit never applied: {outcomes}"
+    assert outcomes["served"] < 60, f"the limit never applied: {outcomes}"
 
     # The connections it had keep working: reads, writes, and the watcher.
     for conn in established:

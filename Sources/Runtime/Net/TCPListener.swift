@@ -8,8 +8,14 @@ import Glibc
 /// Accept back-pressure: at the loop's connection limit the listener simply
 /// does not call `uv_accept`; libuv then stops polling the socket, new peers
 /// wait in the kernel's backlog, and the next close resumes accepting.
+///
+/// Out of descriptors (EMFILE/ENFILE) with libuv's reserve descriptor gone,
+/// libuv would retry `accept` in a tight loop inside one callback and the loop
+/// thread would serve nobody. The listener then closes its socket (the loop
+/// carries on serving its connections), and listens again on the same address
+/// when a connection closes or after a short pause.
 final class TCPListener {
-    private let handle: UnsafeMutablePointer<uv_tcp_t>
+    private var handle: UnsafeMutablePointer<uv_tcp_t>
     unowned let loop: UVEventLoop
     private let maxConnections: Int
     private let onAccept: (TCPConnection) -> Void
@@ -17,6 +23,12 @@ final class TCPListener {
     private var acceptPending = false
     private var isListening = false
     private var onAllClosed: (() -> Void)?
+    private let backlog: Int32
+    /// The address actually bound (the kernel's port when asked for 0), to listen again on.
+    private var boundAddress: SocketAddress
+    /// Not listening for lack of descriptors; `resumeTimer` retries.
+    private var suspended = false
+    private var resumeTimer: (any LoopTimer)?
 
     /// Creates the socket and starts listening; on the loop thread.
     init(loop: UVEventLoop, address: SocketAddress, backlog: Int32, maxConnections: Int,
@@ -24,23 +36,63 @@ final class TCPListener {
         self.loop = loop
         self.maxConnections = maxConnections
         self.onAccept = onAccept
-        handle = .allocate(capacity: 1)
-        uv_tcp_init(loop.loop, handle)
+        self.backlog = backlog
+        self.boundAddress = address
+        handle = try Self.listen(on: address, backlog: backlog, loop: loop)
         handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-
-        let fd = try Self.makeSocket(address)
-        var status = uv_tcp_open(handle, fd)
-        if status == 0 {
-            status = uv_listen(uvStream(handle), backlog) { server, status in
-                let listener = Unmanaged<TCPListener>.fromOpaque(server!.pointee.data).takeUnretainedValue()
-                if status == 0 { listener.acceptIfRoom() }
-            }
-        }
-        guard status == 0 else {
-            uv_close(uvHandle(handle), freeHandleOnClose)
-            throw UVError(code: status, operation: "listen on \(address)")
-        }
         isListening = true
+        boundAddress = localAddress
+    }
+
+    private static func listen(on address: SocketAddress, backlog: Int32,
+                               loop: UVEventLoop) throws -> UnsafeMutablePointer<uv_tcp_t> {
+        let handle = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
+        uv_tcp_init(loop.loop, handle)
+        do {
+            let fd = try makeSocket(address)
+            var status = uv_tcp_open(handle, fd)
+            if status == 0 {
+                status = uv_listen(uvStream(handle), backlog) { server, status in
+                    let listener = Unmanaged<TCPListener>.fromOpaque(server!.pointee.data).takeUnretainedValue()
+                    if status == 0 {
+                        listener.acceptIfRoom()
+                    } else if status == Int32(UV_EMFILE.rawValue) || status == Int32(UV_ENFILE.rawValue) {
+                        listener.suspendForDescriptors()
+                    }
+                }
+            }
+            guard status == 0 else { throw UVError(code: status, operation: "listen on \(address)") }
+            return handle
+        } catch {
+            uv_close(uvHandle(handle), freeHandleOnClose)
+            throw error
+        }
+    }
+
+    /// Closes the socket (which ends libuv's retry loop) and listens again later.
+    private func suspendForDescriptors() {
+        guard isListening, !suspended else { return }
+        suspended = true
+        uv_close(uvHandle(handle), freeHandleOnClose)
+        scheduleResume()
+    }
+
+    private func scheduleResume() {
+        resumeTimer?.cancel()
+        let listener = LoopBound(self, eventLoop: loop)
+        resumeTimer = loop.scheduleTimer(after: .milliseconds(250)) { listener.value.resumeListening() }
+    }
+
+    private func resumeListening() {
+        resumeTimer = nil
+        guard isListening, suspended else { return }
+        do {
+            handle = try Self.listen(on: boundAddress, backlog: backlog, loop: loop)
+            handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+            suspended = false
+        } catch {
+            scheduleResume()  // still no descriptor to spare
+        }
     }
 
     /// The bound address (tells the port the kernel chose for port 0).
@@ -56,7 +108,7 @@ final class TCPListener {
     var connectionCount: Int { live.count }
 
     private func acceptIfRoom() {
-        guard isListening else { return }
+        guard isListening, !suspended else { return }
         guard live.count < maxConnections else {
             acceptPending = true
             return
@@ -73,6 +125,7 @@ final class TCPListener {
         live[id] = connection
         connection.onClosed = { [unowned self] closed in
             live[ObjectIdentifier(closed)] = nil
+            if suspended { resumeListening() }
             if acceptPending { acceptIfRoom() }
             if live.isEmpty, let done = onAllClosed {
                 onAllClosed = nil
@@ -87,7 +140,9 @@ final class TCPListener {
     func stopListening() {
         guard isListening else { return }
         isListening = false
-        uv_close(uvHandle(handle), freeHandleOnClose)
+        resumeTimer?.cancel()
+        resumeTimer = nil
+        if !suspended { uv_close(uvHandle(handle), freeHandleOnClose) }
     }
 
     /// Every live connection, for shutdown.
