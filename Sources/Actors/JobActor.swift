@@ -110,7 +110,7 @@ public actor JobActor: SerializingActor {
                 await feed.publish(.completed(job), isFinal: true)
                 stages.lap(.broadcast)
                 if let stock = liveStock(deviceID) {
-                    // Runs on this executor after the handler has written the 200.
+                    // Runs on this executor after the handler has answered the device.
                     let fwVersion = report.fwVersion
                     Task { await self.tell(stock, result.stock, fwVersion) }
                 }
